@@ -1,0 +1,26 @@
+# Every target sets itself up: a fresh clone needs only python3 (3.11+) and make.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test package mock contract deploy clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
+build: $(STAMP)
+	$(BIN)/connector build
+
+## make test: set up (venv, system tools the tests need) and run the whole suite
+test: $(STAMP)
+	bash scripts/setup-system.sh
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache
