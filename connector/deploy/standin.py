@@ -119,11 +119,13 @@ def _slug(text: str) -> str:
 
 
 def redact(value: Any) -> Any:
-    """A copy of a payload with every client secret replaced by ``***``."""
+    """A copy of a payload with every client secret and SAS signature replaced by ``***``."""
     if isinstance(value, dict):
         return {k: (REDACTED if k == "clientSecret" and v else redact(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
+    if isinstance(value, str) and "sig=" in value:
+        return mask_sas(value)
     return value
 
 
@@ -136,8 +138,9 @@ def _strip_secrets(value: Any) -> Any:
     return value
 
 
-def _mask_query(query: str) -> str:
-    return re.sub(r"(sig=)[^&]*", r"\1" + REDACTED, query)
+def mask_sas(text: str) -> str:
+    """``text`` with the signature of any SAS URL in it replaced by ``***``."""
+    return re.sub(r"([?&]sig=)[^&\s\"']*", r"\1" + REDACTED, text)
 
 
 class StandIn:
