@@ -90,8 +90,8 @@ def _prepare_properties(properties: dict[str, Any], client_id: str | None, file:
     inner = props.get("properties")
     if isinstance(inner, dict) and "stackOwner" in inner:
         del inner["stackOwner"]
-        notes.append(f"left stackOwner out of the {file} sent to paconn (the service rejects it on create and "
-                     f"update; it is for the certification submission only)")
+        notes.append(f"left stackOwner out of the {file} sent to paconn (the service answers \"Could not find "
+                     f"member 'stackOwner'\" to paconn; it is for the certification submission only)")
     for note in notes:
         echo(f"deploy: {note}")
     return props, notes
