@@ -89,6 +89,7 @@ def ensure_paconn(venv: Path | None = None, echo: Callable[[str], None] = lambda
         if stamp.is_file() and stamp.read_text().strip() == PACONN_REQUIREMENT and python.exists():
             return python
         if installed_version(python) == wanted:  # an environment someone prepared: use it as it is
+            stamp.write_text(PACONN_REQUIREMENT + "\n")
             return python
         echo(f"deploy: installing {PACONN_REQUIREMENT} into {venv} (once)")
         steps = ([] if python.exists() else [[sys.executable, "-m", "venv", str(venv)]]) + [
