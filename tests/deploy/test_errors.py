@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from connector.cli import main
 from connector.deploy.deployer import explain_failure
+from connector.deploy.folder import validator_available
 from connector.deploy.record import DeployRecord, record_path
 from connector.deploy.runner import run_paconn
 from connector.deploy.standin import StandIn
@@ -44,9 +45,13 @@ class Case:
     def env(self, secret: str | None = "default") -> dict[str, str]:
         return deploy_env(self.standin, self.home, self.secret if secret == "default" else secret)
 
-    def run(self, *extra: str, env: dict[str, str] | None = None, environment: str | None = None):
+    def run(self, *extra: str, env: dict[str, str] | None = None, environment: str | None = None,
+            validate: bool = False):
+        """`connector deploy` on the folder. `connector validate` is skipped unless asked for: these tests are
+        about what comes after it (test_validation_gate and the end-to-end test run it)."""
         args = ["deploy", str(self.folder), "--environment", environment or self.standin.default_environment,
-                "--power-apps-url", self.standin.url, "--client-id", CLIENT_ID, *extra]
+                "--power-apps-url", self.standin.url, "--client-id", CLIENT_ID, *extra,
+                *([] if validate else ["--no-validate"])]
         calls_before = len(self.standin.calls)
         result = CliRunner().invoke(main, args, env=env if env is not None else self.env())
         self.new_calls = self.standin.calls[calls_before:]
@@ -148,7 +153,7 @@ def test_client_id_placeholder_needs_a_value(case):
     case.edit_json("apiProperties.json", lambda d: d["properties"]["connectionParameters"]["token"]
                    ["oAuthSettings"].__setitem__("clientId", "[[CLIENT_ID]]"))
     args = ["deploy", str(case.folder), "--environment", case.standin.default_environment,
-            "--power-apps-url", case.standin.url]
+            "--power-apps-url", case.standin.url, "--no-validate"]
     result = CliRunner().invoke(main, args, env=case.env())
     assert result.exit_code == 2
     assert "/properties/connectionParameters/token/oAuthSettings/clientId" in result.output
@@ -183,7 +188,7 @@ def test_missing_file_and_escaping_path(case):
 def test_missing_description_that_paconn_needs(case):
     case.edit_json(json.loads((case.folder / "settings.json").read_text())["apiDefinition"],
                    lambda d: d["info"].pop("description"))
-    result = case.run("--no-validate")
+    result = case.run()
     assert result.exit_code == 1
     assert "/info/description is required by paconn" in result.output
 
@@ -239,3 +244,27 @@ def test_paconn_prompt_fails_fast_and_is_mapped(case, paconn_python):
     assert result.returncode != 0
     error = explain_failure(result, action="update", environment="e", connector_id=None, power_apps_url="u")
     assert "paconn wanted to ask a question" in error.message
+
+
+def _break_structure(case) -> None:
+    """An operation without `responses`: Swagger 2.0 requires it; deploy's own checks do not look for it."""
+    name = json.loads((case.folder / "settings.json").read_text())["apiDefinition"]
+    case.edit_json(name, lambda d: next(iter(next(iter(d["paths"].values())).values())).pop("responses"))
+
+
+def test_validation_gate(case, paconn_python):
+    """`connector validate` runs first when that stage is installed; without it deploy says so and relies on
+    its own checks. --no-validate skips it."""
+    _break_structure(case)
+    result = case.run(validate=True)
+    if validator_available():
+        assert result.exit_code == 1, result.output
+        assert "connector validate: " in result.output and "--no-validate" in result.output
+        assert case.new_calls == []
+    else:
+        assert "`connector validate` is not installed here" in result.output
+    case.standin.fail("create", 400, "InvalidApiDefinition", "no responses")  # what the service would say
+    skipped = case.run("--create")
+    assert "passed connector validate" not in skipped.output and "not installed here" not in skipped.output
+    assert [c.operation for c in case.new_calls][-1] == "create"
+    assert skipped.exit_code == 1 and "(400 no responses)" in skipped.output
