@@ -32,7 +32,7 @@ $(PACONN_STAMP): $(STAMP)
 ## make deploy ENVIRONMENT=<env> [DEPLOY_ARGS="--client-id ID ..."]: create or update build/SmartDialog with
 ## paconn (secret from CONNECTOR_CLIENT_SECRET, sign-in from ~/.paconn/accessTokens.json)
 deploy: $(STAMP) $(PACONN_STAMP)
-	$(BIN)/connector deploy build/SmartDialog --environment "$(ENVIRONMENT)" $(DEPLOY_ARGS)
+	$(BIN)/connector deploy --environment "$(ENVIRONMENT)" $(DEPLOY_ARGS)
 
 clean:
 	rm -rf $(VENV) $(PACONN_VENV) .pytest_cache

@@ -14,11 +14,18 @@ from ..errors import UsageError
 from .deployer import DeployOptions, deploy as run_deploy
 from .runner import SECRET_ENV
 
-DEFAULT_FOLDER = Path("build/SmartDialog")
+
+
+def default_folder() -> Path:
+    """Where `connector build` writes the declared connector (build/<Title>/), derived from the model."""
+    from ..generate.build import default_out
+    from ..model import load_model
+
+    return default_out(load_model(None))
 
 
 @click.command("deploy")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_FOLDER, required=False)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=None, required=False)
 @click.option("--environment", "-e", default=None, metavar="ENV",
               help="Power Platform environment name (GUID or Default-<GUID>), not its display name.")
 @click.option("--connector-id", "-c", default=None, metavar="ID",
@@ -44,14 +51,15 @@ DEFAULT_FOLDER = Path("build/SmartDialog")
 def deploy(folder: Path, environment: str | None, connector_id: str | None, mode: str | None,
            power_apps_url: str | None, flow_url: str | None, client_id: str | None, validate: bool,
            dry_run: bool, dump: Path | None) -> None:
-    """Create or update the connector in FOLDER (default build/SmartDialog) with the real paconn, without
-    prompts. The OAuth client secret comes only from the environment variable CONNECTOR_CLIENT_SECRET;
+    """Create or update the connector in FOLDER (default: the folder `connector build` writes) with the real
+    paconn, without prompts. The OAuth client secret comes only from the environment variable CONNECTOR_CLIENT_SECRET;
     paconn's sign-in is its own token file, ~/.paconn/accessTokens.json. The connector id is recorded in
     FOLDER.deploy.json beside the folder, so the next run updates it.
 
     Exit codes: 1 checks or deployment failed, 2 usage (options, secret, client id), 3 not signed in or
     token expired, 4 environment or connector id not found."""
     secret = os.environ.get(SECRET_ENV) or None
+    folder = folder if folder is not None else default_folder()
     options = DeployOptions(folder=folder, environment=environment or "", connector_id=connector_id,
                             mode=mode or "auto", power_apps_url=power_apps_url, flow_url=flow_url,
                             client_id=client_id, validate=validate)

@@ -125,7 +125,8 @@ def test_payload_field_by_field(scenario, operation):
     props = call.body["properties"]
     swagger = built_json(scenario, "apiDefinition")
     assert props["openApiDefinition"] == swagger
-    assert props["backendService"] == {"serviceUrl": f"{swagger['schemes'][0]}://{swagger['host']}{swagger['basePath']}"}
+    service_url = f"{swagger['schemes'][0]}://{swagger['host']}{swagger['basePath']}"
+    assert props["backendService"] == {"serviceUrl": service_url}
     assert props["environment"] == {"name": scenario.environment}
     assert props["description"] == swagger["info"]["description"]
     if operation == "create":

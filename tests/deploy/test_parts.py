@@ -117,7 +117,8 @@ def test_dry_run(tmp_path, built_source, paconn_python, monkeypatch):
     dump = tmp_path / "dump.json"
     env = {"CONNECTOR_CLIENT_SECRET": secret, "CONNECTOR_PACONN_VENV": str(PACONN_VENV),
            "HOME": str(tmp_path / "nohome")}  # the dry run signs in with a throwaway token of its own
-    result = CliRunner().invoke(main, ["deploy", str(folder), "--dry-run", "--dump", str(dump), "--no-validate"], env=env)
+    args = ["deploy", str(folder), "--dry-run", "--dump", str(dump), "--no-validate"]
+    result = CliRunner().invoke(main, args, env=env)
     assert result.exit_code == 0, result.output
     assert "created shared_" in result.output and "updated shared_" in result.output
     assert "PATCH /providers/Microsoft.PowerApps/apis/shared_" in result.output
