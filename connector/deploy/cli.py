@@ -52,9 +52,9 @@ def deploy(folder: Path, environment: str | None, connector_id: str | None, mode
            power_apps_url: str | None, flow_url: str | None, client_id: str | None, validate: bool,
            dry_run: bool, dump: Path | None) -> None:
     """Create or update the connector in FOLDER (default: the folder `connector build` writes) with the real
-    paconn, without prompts. The OAuth client secret comes only from the environment variable CONNECTOR_CLIENT_SECRET;
-    paconn's sign-in is its own token file, ~/.paconn/accessTokens.json. The connector id is recorded in
-    FOLDER.deploy.json beside the folder, so the next run updates it.
+    paconn, without prompts. The OAuth client secret comes only from the environment variable
+    CONNECTOR_CLIENT_SECRET; paconn's sign-in is its own token file, ~/.paconn/accessTokens.json. The connector
+    id is recorded in FOLDER.deploy.json beside the folder, so the next run updates it.
 
     Exit codes: 1 checks or deployment failed, 2 usage (options, secret, client id), 3 not signed in or
     token expired, 4 environment or connector id not found."""
