@@ -36,8 +36,8 @@ def default_folder() -> Path:
               help="Power Apps API base URL, passed to paconn as settings powerAppsUrl "
                    "(default: settings.json's, else https://api.powerapps.com).")
 @click.option("--flow-url", default=None, metavar="URL",
-              help="Flow API base URL for the environment check (default: settings.json's; with "
-                   "--power-apps-url the same URL; else https://api.flow.microsoft.com).")
+              help="Flow API base URL for the environment check (default: with --power-apps-url the same "
+                   "URL, else settings.json's flowUrl, else https://api.flow.microsoft.com).")
 @click.option("--client-id", envvar="CONNECTOR_CLIENT_ID", default=None, metavar="ID",
               help="OAuth client id put into apiProperties in place of a [[...]] placeholder "
                    "(env CONNECTOR_CLIENT_ID).")

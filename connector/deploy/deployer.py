@@ -184,8 +184,10 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
 
     settings = built.settings
     pau = (options.power_apps_url or settings.get("powerAppsUrl") or DEFAULT_POWER_APPS_URL).rstrip("/")
-    flow = (options.flow_url or settings.get("flowUrl")
-            or (pau if options.power_apps_url else DEFAULT_FLOW_URL)).rstrip("/")
+    # --power-apps-url moves the Flow calls along unless --flow-url says otherwise: pointed at another
+    # endpoint (the stand-in, a test cloud), deploy must not call the public Flow API from settings.json.
+    flow = (options.flow_url or (options.power_apps_url and pau) or settings.get("flowUrl")
+            or DEFAULT_FLOW_URL).rstrip("/")
     record = DeployRecord.load(folder) if use_record else None
     recorded = record.lookup(pau, options.environment) if record else None
 

@@ -103,10 +103,12 @@ def test_create_then_update_then_record(scenario):
     assert record == {"deployments": [{"powerAppsUrl": scenario.standin.url,
                                        "environment": scenario.environment, "connectorId": cid}]}
     assert list(scenario.standin.connectors) == [cid]  # the second run updated, it did not create again
+    settings = json.loads((scenario.source / "settings.json").read_text(encoding="utf-8"))
+    puts = ["blob-put"] * sum(1 for k in ("icon", "script") if settings.get(k))
     ops = [c.operation for c in scenario.standin.calls]
-    assert ops == ["list-environments", "validate", "storage", "blob-put", "blob-put", "create",
-                   "list-environments", "get", "validate", "storage", "blob-put", "blob-put", "update",
-                   "get", "file", "file", "file"]
+    assert ops == (["list-environments", "validate", "storage", *puts, "create",
+                    "list-environments", "get", "validate", "storage", *puts, "update",
+                    "get"] + ["file"] * (1 + len(puts)))
 
 
 def test_build_folder_untouched(scenario):
@@ -155,7 +157,7 @@ def test_payload_field_by_field(scenario, operation):
 
 def test_blob_uploads(scenario):
     puts = scenario.standin.calls_of("blob-put")
-    assert len(puts) == 4
+    assert len(puts) == 4  # icon and script, on create and on update
     for call in puts:
         assert call.headers["x-ms-blob-type"] == "BlockBlob"
         assert call.query["sig"]

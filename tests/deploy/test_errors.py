@@ -268,3 +268,26 @@ def test_validation_gate(case, paconn_python):
     assert "passed connector validate" not in skipped.output and "not installed here" not in skipped.output
     assert [c.operation for c in case.new_calls][-1] == "create"
     assert skipped.exit_code == 1 and "(400 no responses)" in skipped.output
+
+
+def test_power_apps_url_moves_the_flow_calls_too(case, paconn_python):
+    """A built settings.json naming the public endpoints: --power-apps-url sends every call, the environment
+    check included, to the given URL, never to the public Flow API."""
+    case.edit_json("settings.json", lambda d: d.update(powerAppsUrl="https://api.powerapps.com",
+                                                       flowUrl="https://api.flow.microsoft.com"))
+    result = case.run()
+    assert result.exit_code == 0, result.output
+    assert [c.operation for c in case.new_calls][0] == "list-environments"
+    assert f"at {case.standin.url}" in result.output
+
+
+def test_settings_power_apps_url_is_honoured(case, paconn_python):
+    case.edit_json("settings.json", lambda d: d.update(powerAppsUrl=case.standin.url, flowUrl=case.standin.url))
+    args = ["deploy", str(case.folder), "--environment", case.standin.default_environment, "--client-id", "c",
+            "--no-validate"]
+    before = len(case.standin.calls)
+    result = CliRunner().invoke(main, args, env=case.env())
+    assert result.exit_code == 0, result.output
+    ops = [c.operation for c in case.standin.calls[before:]]
+    assert ops[:3] == ["list-environments", "validate", "storage"] and ops[-1] == "create"
+    assert DeployRecord.load(case.folder).lookup(case.standin.url, case.standin.default_environment)
