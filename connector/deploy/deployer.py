@@ -21,7 +21,7 @@ from typing import Any, Callable
 from ..errors import ConnectorError, UsageError
 from .folder import PLACEHOLDER, SETTINGS, FolderError, load_folder, oauth_settings, validate_folder, working_copy
 from .record import DeployRecord
-from .runner import PaconnResult, ensure_paconn, run_paconn, summarize
+from .runner import PaconnResult, ensure_paconn, run_paconn, shown_command, summarize
 from .service import (DEFAULT_FLOW_URL, DEFAULT_POWER_APPS_URL, LOGIN_HELP, LoginError, NotFoundError,
                       PowerPlatform, read_token)
 
@@ -157,6 +157,65 @@ def explain_failure(result: PaconnResult, *, action: str, environment: str, conn
     return ConnectorError(f"`{result.command}` failed (exit {result.returncode}): {last}")
 
 
+def _validate(folder: Path, echo: Echo) -> None:
+    found = validate_folder(folder)
+    if found is None:
+        echo("deploy: `connector validate` is not installed here; ran deploy's own checks only")
+        return
+    errors, warnings = found
+    for w in warnings:
+        echo(f"deploy: warning: {w}")
+    if errors:
+        raise FolderError(folder, ["connector validate: " + e for e in errors]
+                          + ["fix these, or pass --no-validate to deploy anyway"])
+    echo(f"deploy: {folder} passed connector validate ({len(warnings)} warning(s))")
+
+
+def _target(options: DeployOptions, record: DeployRecord | None, pau: str) -> tuple[str | None, str]:
+    """The connector to update (None: create) and where its id came from."""
+    if options.mode == "create":
+        return None, ""
+    if options.connector_id:
+        return options.connector_id, "--connector-id"
+    recorded = record.lookup(pau, options.environment) if record else None
+    if recorded:
+        return recorded, f"the record {record.path}"
+    if options.mode == "update":
+        where = f" and {record.path} has none for environment {options.environment}" if record else ""
+        raise UsageError(f"--update needs the connector id: pass --connector-id ID{where}")
+    return None, ""
+
+
+def _remote_checks(client: PowerPlatform, environment: str, connector_id: str | None, source: str,
+                   echo: Echo) -> None:
+    """The environment exists (when the environments list can be read) and so does the connector to update."""
+    try:
+        environments = client.environments()
+    except LoginError:
+        raise
+    except ConnectorError as exc:
+        environments = None
+        echo(f"deploy: warning: could not check the environment ({exc.message}); going on")
+    if environments is not None and environment not in environments:
+        near = [n for n in environments
+                if n.lower() == environment.lower() or environments[n].lower() == environment.lower()]
+        listed = ", ".join(f"{n} ({d})" for n, d in sorted(environments.items())[:10]) or "none"
+        hint = f"; did you mean {near[0]}?" if near else ""
+        raise NotFoundError(f"environment {environment} is not one the signed-in account can use at "
+                            f"{client.flow_url} (available: {listed}){hint}")
+    if connector_id is None:
+        return
+    missing = client.connector_missing(environment, connector_id)
+    if missing is None:
+        return
+    if "environment" in missing.lower() and environments is None:
+        raise NotFoundError(f"environment {environment} was not found at {client.power_apps_url} ({missing})")
+    fix = ("check --connector-id, or drop it to create a new connector" if source == "--connector-id"
+           else "run with --create to create a new connector (the record is then replaced)")
+    raise NotFoundError(f"connector {connector_id} (from {source}) does not exist in environment {environment} "
+                        f"at {client.power_apps_url} ({missing}); {fix}")
+
+
 def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path | None = None,
            env: dict[str, str] | None = None, use_record: bool = True, python: Path | None = None) -> DeployResult:
     """Deploy ``options.folder``. ``home`` is where paconn's token lives (default: the user's home); ``env``
@@ -165,17 +224,7 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
     folder = Path(options.folder)
     built = load_folder(folder, secret)
     if options.validate:
-        found = validate_folder(folder)
-        if found is None:
-            echo("deploy: `connector validate` is not installed here; ran deploy's own checks only")
-        else:
-            errors, warnings = found
-            for w in warnings:
-                echo(f"deploy: warning: {w}")
-            if errors:
-                raise FolderError(folder, ["connector validate: " + e for e in errors]
-                                  + ["fix these, or pass --no-validate to deploy anyway"])
-            echo(f"deploy: {folder} passed connector validate ({len(warnings)} warning(s))")
+        _validate(folder, echo)
     if built.oauth_settings() and not secret:
         raise UsageError(f"{built.files['apiProperties']} declares OAuth, so paconn needs the client secret: "
                          f"{SECRET_HELP}")
@@ -189,42 +238,9 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
     flow = (options.flow_url or (options.power_apps_url and pau) or settings.get("flowUrl")
             or DEFAULT_FLOW_URL).rstrip("/")
     record = DeployRecord.load(folder) if use_record else None
-    recorded = record.lookup(pau, options.environment) if record else None
-
-    mode, connector_id, source = options.mode, options.connector_id, "--connector-id"
-    if mode == "create":
-        connector_id = None
-    elif connector_id is None and recorded:
-        connector_id, source = recorded, f"the record {record.path}"
-    if mode == "update" and not connector_id:
-        where = f" and {record.path} has none for environment {options.environment}" if record else ""
-        raise UsageError(f"--update needs the connector id: pass --connector-id ID{where}")
+    connector_id, source = _target(options, record, pau)
     action = "update" if connector_id else "create"
-
-    client = PowerPlatform(pau, flow, token)
-    try:
-        environments = client.environments()
-    except LoginError:
-        raise
-    except ConnectorError as exc:
-        environments = None
-        echo(f"deploy: warning: could not check the environment ({exc.message}); going on")
-    if environments is not None and options.environment not in environments:
-        near = [n for n in environments if n.lower() == options.environment.lower()
-                or environments[n].lower() == options.environment.lower()]
-        listed = ", ".join(f"{n} ({d})" for n, d in sorted(environments.items())[:10]) or "none"
-        hint = f"; did you mean {near[0]}?" if near else ""
-        raise NotFoundError(f"environment {options.environment} is not one the signed-in account can use at {flow} "
-                            f"(available: {listed}){hint}")
-    if action == "update":
-        missing = client.connector_missing(options.environment, connector_id)
-        if missing is not None:
-            if "environment" in missing.lower() and environments is None:
-                raise NotFoundError(f"environment {options.environment} was not found at {pau} ({missing})")
-            fix = ("run with --create to create a new connector (the record is then replaced)"
-                   if source != "--connector-id" else "check --connector-id, or drop it to create a new connector")
-            raise NotFoundError(f"connector {connector_id} (from {source}) does not exist in environment "
-                                f"{options.environment} at {pau} ({missing}); {fix}")
+    _remote_checks(PowerPlatform(pau, flow, token), options.environment, connector_id, source, echo)
 
     python = python or ensure_paconn(echo=echo)
     work_settings: dict[str, Any] = {k: v for k, v in settings.items() if k not in ("connectorId", "environment")}
@@ -232,29 +248,22 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
     work_settings.update(built.files)
     if connector_id:
         work_settings["connectorId"] = connector_id
-    hidden = [str(token.get("access_token", ""))]
+    args = ["create", "-s", SETTINGS, "-w"] if action == "create" else ["update", "-s", SETTINGS]
+    echo(f"deploy: {'creating' if action == 'create' else f'updating {connector_id}'} in environment "
+         f"{options.environment} at {pau}")
+    echo(f"deploy: running `{shown_command(args, secret)}` in a temporary copy of {folder}")
     with tempfile.TemporaryDirectory(prefix="connector-deploy-") as tmp:
         work = Path(tmp)
         working_copy(built, work, work_settings, properties)
-        args = ["create", "-s", SETTINGS, "-w"] if action == "create" else ["update", "-s", SETTINGS]
-        echo(f"deploy: {'creating' if action == 'create' else f'updating {connector_id}'} in environment "
-             f"{options.environment} at {pau}")
-        echo(f"deploy: running `{' '.join(['paconn', *args] + (['--secret', '******'] if secret else []))}` in a "
-             f"temporary copy of {folder}")
         result = run_paconn(python, args, cwd=work, env=dict(os.environ if env is None else env),
-                            secret=secret, hidden=hidden)
+                            secret=secret, hidden=[str(token.get("access_token", ""))])
         for line in summarize(result.output):
             echo(f"paconn: {line}")
         if not result.ok:
             raise explain_failure(result, action=action, environment=options.environment,
                                   connector_id=connector_id, power_apps_url=pau)
         if action == "create":
-            written = json.loads((work / SETTINGS).read_text(encoding="utf-8")).get("connectorId")
-            said = re.search(r"^(\S+) created successfully\.", result.output, re.M)
-            if not written or (said and said.group(1) != written):
-                raise ConnectorError(f"paconn said {said.group(1) if said else 'nothing'} but wrote connectorId "
-                                     f"{written!r}; check the environment before deploying again")
-            connector_id = written
+            connector_id = _created_id(result, work / SETTINGS)
     done = DeployResult("created" if action == "create" else "updated", connector_id, options.environment, pau,
                         result, notes=notes)
     if record is not None:
@@ -264,3 +273,13 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
     else:
         echo(f"deploy: {done.action} {connector_id}")
     return done
+
+
+def _created_id(result: PaconnResult, settings_file: Path) -> str:
+    """The id paconn create wrote into its settings.json, checked against what it printed."""
+    written = json.loads(settings_file.read_text(encoding="utf-8")).get("connectorId")
+    said = re.search(r"^(\S+) created successfully\.", result.output, re.M)
+    if not written or (said and said.group(1) != written):
+        raise ConnectorError(f"paconn said {said.group(1) if said else 'nothing'} but wrote connectorId "
+                             f"{written!r}; check the environment before deploying again")
+    return written

@@ -150,6 +150,11 @@ def summarize(output: str) -> list[str]:
     return lines
 
 
+def shown_command(args: list[str], secret: str | None) -> str:
+    """The command line as people see it: the secret, when there is one, as ``--secret ******``."""
+    return " ".join(["paconn", *args] + (["--secret", MASK] if secret else []))
+
+
 def run_paconn(python: Path, args: list[str], *, cwd: Path, env: dict[str, str], secret: str | None = None,
                hidden: list[str] = (), timeout: int = TIMEOUT) -> PaconnResult:
     """Run ``paconn ARGS`` in ``cwd`` with ``env``; ``secret`` reaches paconn as ``--secret`` without being on
@@ -157,21 +162,20 @@ def run_paconn(python: Path, args: list[str], *, cwd: Path, env: dict[str, str],
     env = dict(env)
     env["PYTHONUTF8"] = "1"  # paconn reads files with the platform encoding: make that UTF-8 everywhere
     env["PYTHONIOENCODING"] = "utf-8"
-    shown = ["paconn", *args]
+    shown = shown_command(args, secret)
     argv = list(args)
     if secret:
         env[SECRET_ENV] = secret
         argv += ["--secret-from-env", SECRET_ENV]
-        shown += ["--secret", MASK]
     masked = [secret or "", *hidden]
     try:
         proc = subprocess.run([str(python), "-P", "-c", LAUNCHER, *argv], cwd=cwd, env=env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
                               encoding="utf-8", errors="replace")
     except subprocess.TimeoutExpired:
-        raise ConnectorError(f"`{' '.join(shown)}` did not finish within {timeout} s; is the Power Platform "
+        raise ConnectorError(f"`{shown}` did not finish within {timeout} s; is the Power Platform "
                              f"endpoint reachable from here?") from None
-    return PaconnResult(" ".join(shown), proc.returncode, mask(proc.stdout, masked), mask(proc.stderr, masked))
+    return PaconnResult(shown, proc.returncode, mask(proc.stdout, masked), mask(proc.stderr, masked))
 
 
 if __name__ == "__main__":  # `python -m connector.deploy.runner`: create the environment (the Makefile does)

@@ -5,7 +5,6 @@ paconn against the stand-in with a fault injected, so the mapping is checked on 
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
