@@ -118,7 +118,7 @@ def mask(text: str, hidden: list[str]) -> str:
 
 @dataclass
 class PaconnResult:
-    command: str  # as shown to people: `paconn create -s settings.json --secret ****** -w`
+    command: str  # as shown to people: `paconn create -s settings.json -w --secret ******`
     returncode: int
     stdout: str
     stderr: str
