@@ -185,7 +185,7 @@ rule("PP2009", "policy-template-unknown", "warning", "policyTemplateInstances us
      "Use a documented policy template id.")
 rule("PP2010", "policy-operation-unknown", "error", "A policy template names an operation not in the swagger.",
      "Use operationIds of apiDefinition.swagger.json.")
-rule("PP2011", "publisher-missing", "warning", "publisher or stackOwner is missing (required for certification).",
+rule("PP2011", "publisher-missing", "info", "publisher or stackOwner is missing (required for certification).",
      "Add publisher and stackOwner.")
 
 # --- icon.png ---------------------------------------------------------------------------------------------------
