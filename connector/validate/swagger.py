@@ -515,7 +515,7 @@ class SwaggerChecker:
         vis = node.get("x-ms-visibility")
         if "x-ms-visibility" in node and vis not in VISIBILITY:
             self.report("PP1057", ptr + "/x-ms-visibility", f"x-ms-visibility {vis!r} is not important, advanced or internal")
-        if vis == "internal" and required and "default" not in node and "x-ms-dynamic-values" not in node:
+        if vis == "internal" and required and "default" not in node:
             self.report("PP1058", ptr, f"{what} is internal and required but has no default")
         if vis == "internal" and not required and "default" in node:
             self.report("PP1059", ptr, f"{what} is internal with a default but not required")

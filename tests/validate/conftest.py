@@ -35,12 +35,18 @@ class Connector:
         self.props = json.loads((root / "apiProperties.json").read_text())
         self.settings = json.loads((root / "settings.json").read_text())
         self.script = (root / "script.csx").read_text()
+        self.raw: dict[str, bytes] = {}  # file name -> bytes written as is, after the documents
+        self.remove: list[str] = []
 
     def write(self) -> Path:
         (self.root / "apiDefinition.swagger.json").write_text(json.dumps(self.swagger, indent=2))
         (self.root / "apiProperties.json").write_text(json.dumps(self.props, indent=2))
         (self.root / "settings.json").write_text(json.dumps(self.settings, indent=2))
         (self.root / "script.csx").write_text(self.script)
+        for name, data in self.raw.items():
+            (self.root / name).write_bytes(data)
+        for name in self.remove:
+            (self.root / name).unlink()
         return self.root
 
 
