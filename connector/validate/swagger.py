@@ -513,7 +513,7 @@ class SwaggerChecker:
                          what: str) -> None:
         """Checks shared by non-body parameters, items and schema properties."""
         vis = node.get("x-ms-visibility")
-        if "x-ms-visibility" in node and vis not in VISIBILITY:
+        if "x-ms-visibility" in node and (not isinstance(vis, str) or vis not in VISIBILITY):
             self.report("PP1057", ptr + "/x-ms-visibility", f"x-ms-visibility {vis!r} is not important, advanced or internal")
         if vis == "internal" and required and "default" not in node:
             self.report("PP1058", ptr, f"{what} is internal and required but has no default")
@@ -660,6 +660,8 @@ class SwaggerChecker:
             no_rev = 0
             for ptr, op, ann in members:
                 rev = ann.get("revision")
+                if not isinstance(rev, (int, float, str)):  # absent, or a shape the schema check reports
+                    rev = None
                 if rev is None:
                     no_rev += 1
                     continue

@@ -137,3 +137,11 @@ def test_installed_command_runs_as_subprocess(tmp_path):
     assert "PP2003" in {f["rule"] for f in json.loads(res.stdout)["findings"]}
     missing = subprocess.run([str(exe), "validate", str(tmp_path / "none")], capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_readme_documents_every_rule():
+    from connector.validate.findings import RULES
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [rid for rid in RULES if f"| {rid} | `{RULES[rid].slug}` |" not in readme]
+    assert missing == [], "regenerate the table with benchmarks/validate_tables.py"
