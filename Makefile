@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 ## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
 build: $(STAMP)
 	$(BIN)/connector build
+	$(BIN)/connector validate build/SmartDialog/apiDefinition.swagger.json
 
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP)

@@ -509,13 +509,26 @@ class SwaggerChecker:
             self.collect_property_names(v, out, depth + 1)
         self.collect_property_names(schema.get("items"), out, depth + 1)
 
+    def filled_by_platform(self, node: dict, depth: int = 0) -> bool:
+        """True for values nobody types and nobody needs a default for: the webhook callback URL (the platform
+        fills it) and objects whose own properties carry the defaults (each checked on its own)."""
+        node, _ = self.resolve(node, "")
+        if not isinstance(node, dict) or depth > 20:
+            return False
+        if node.get("x-ms-notification-url") is True:
+            return True
+        props = _d(node.get("properties"))
+        if node.get("type", "object") == "object" and props:
+            return True
+        return False
+
     def check_value_node(self, node: dict, ptr: str, op: dict, label: str, names: set, *, required: bool,
                          what: str) -> None:
         """Checks shared by non-body parameters, items and schema properties."""
         vis = node.get("x-ms-visibility")
         if "x-ms-visibility" in node and (not isinstance(vis, str) or vis not in VISIBILITY):
             self.report("PP1057", ptr + "/x-ms-visibility", f"x-ms-visibility {vis!r} is not important, advanced or internal")
-        if vis == "internal" and required and "default" not in node:
+        if vis == "internal" and required and "default" not in node and not self.filled_by_platform(node):
             self.report("PP1058", ptr, f"{what} is internal and required but has no default")
         if vis == "internal" and not required and "default" in node:
             self.report("PP1059", ptr, f"{what} is internal with a default but not required")

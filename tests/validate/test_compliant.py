@@ -1,6 +1,7 @@
 """A fully compliant connector (the shape our own SmartDialog output has) passes with nothing to report."""
 
 import json
+from pathlib import Path
 
 from .conftest import FIXTURE, findings_of, run_cli
 
@@ -31,3 +32,9 @@ def test_json_report_shape(connector):
     assert f["rule"] == "PP1016" and f["name"] == "contact-missing" and f["severity"] == "error"
     assert f["file"].endswith("apiDefinition.swagger.json") and f["pointer"] == "/info"
     assert f["fix"]
+
+
+def test_our_generated_smartdialog_has_no_errors_and_no_warnings():
+    build = Path(__file__).resolve().parents[2] / "build" / "SmartDialog"
+    findings = findings_of(build / "apiDefinition.swagger.json")
+    assert [f for f in findings if f["severity"] in ("error", "warning")] == []

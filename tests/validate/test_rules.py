@@ -205,3 +205,16 @@ def test_rule_passing(rule, bad, good, connector):
     root = connector.write()
     found = {f["rule"] for f in findings_of(root)}
     assert rule not in found
+
+
+def test_webhook_callback_and_its_parent_object_need_no_default(connector):
+    """The platform fills x-ms-notification-url; an internal object gets its value from its properties'
+    defaults. Neither is the author's to default (our SmartDialog trigger has exactly this shape)."""
+    options = op(connector, HOOK)["parameters"][0]["schema"]["properties"]["options"]
+    options.pop("default")
+    endpoint(connector).pop("default")
+    found = {f["rule"] for f in findings_of(connector.write())}
+    assert "PP1058" not in found
+    options["properties"]["endpointUrl"].pop("x-ms-notification-url")  # a plain internal field still needs one
+    found = {f["rule"] for f in findings_of(connector.write())}
+    assert "PP1058" in found
