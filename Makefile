@@ -18,6 +18,10 @@ build: $(STAMP)
 	$(BIN)/connector build
 	$(BIN)/connector validate build/SmartDialog/apiDefinition.swagger.json
 
+## make package: the certification submission, build/certification/SmartDialog/ and build/certification/SmartDialog.zip
+package: $(STAMP)
+	$(BIN)/connector package
+
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP)
 	bash scripts/setup-system.sh
