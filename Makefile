@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 ## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
 build: $(STAMP)
 	$(BIN)/connector build
+	$(BIN)/connector validate build/SmartDialog
+
+## make package: the certification submission, build/certification/SmartDialog/ and build/certification/SmartDialog.zip
+package: $(STAMP)
+	$(BIN)/connector package
 
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP) $(PACONN_STAMP)
