@@ -1,0 +1,1 @@
+"""Emitters: one module per output file, each turning the model into that file's exact bytes."""

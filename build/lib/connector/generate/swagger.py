@@ -1,0 +1,207 @@
+"""The swagger 2.0 emitter: the only module that knows the ``x-ms-*`` keys of apiDefinition.swagger.json.
+
+Key order is fixed by this code (not by dict accidents), so the same model always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import UNSET, Connector, Definition, Dropdown, Operation, Parameter, Ref, Response, Schema
+from ..model.schema import Field
+
+METHOD_ORDER = ("get", "put", "post", "delete", "options", "head", "patch")
+
+
+class SwaggerEmitter:
+    """Turns a ``Connector`` into a swagger 2.0 document (a plain dict)."""
+
+    def __init__(self, connector: Connector):
+        self.connector = connector
+        self.definitions: dict[str, Any] = {}
+        self.shared_parameters: dict[str, Any] = {}
+
+    # -- document --------------------------------------------------------------------------------------
+    def document(self) -> dict[str, Any]:
+        c = self.connector
+        doc: dict[str, Any] = {"swagger": "2.0", "info": self.info(), "host": c.host, "basePath": c.base_path,
+                               "schemes": list(c.schemes), "consumes": list(c.consumes),
+                               "produces": list(c.produces)}
+        doc["paths"] = self.paths()
+        if self.definitions:
+            doc["definitions"] = dict(sorted(self.definitions.items()))
+        if self.shared_parameters:
+            doc["parameters"] = dict(sorted(self.shared_parameters.items()))
+        if c.security is not None:
+            s = c.security
+            flow: dict[str, Any] = {"type": "oauth2", "flow": s.flow}
+            if s.flow in ("accessCode", "implicit"):
+                flow["authorizationUrl"] = s.authorization_url
+            if s.flow in ("accessCode", "password", "application"):
+                flow["tokenUrl"] = s.token_url
+            flow["scopes"] = {s.scope: s.scope_description} if s.scopes else {}
+            doc["securityDefinitions"] = {s.security_name: flow}
+            doc["security"] = [{s.security_name: []}]
+        metadata = []
+        if c.website:
+            metadata.append({"propertyName": "Website", "propertyValue": c.website})
+        if c.privacy_policy:
+            metadata.append({"propertyName": "Privacy policy", "propertyValue": c.privacy_policy})
+        if c.categories:
+            metadata.append({"propertyName": "Categories", "propertyValue": ";".join(c.categories)})
+        if metadata:
+            doc["x-ms-connector-metadata"] = metadata
+        doc.update(c.extra)
+        return doc
+
+    def info(self) -> dict[str, Any]:
+        c = self.connector
+        info: dict[str, Any] = {"title": c.title, "description": c.description, "version": c.version}
+        if c.contact is not None:
+            contact = {k: v for k, v in (("name", c.contact.name), ("url", c.contact.url),
+                                         ("email", c.contact.email)) if v}
+            info["contact"] = contact
+        info.update(c.info_extra)
+        return info
+
+    def paths(self) -> dict[str, Any]:
+        paths: dict[str, dict[str, Any]] = {}
+        for op in self.connector.operations:  # declaration order groups operations; paths keep first-seen order
+            item = paths.setdefault(op.path, {})
+            item[op.method.lower()] = self.operation(op)
+            if op.notification is not None:
+                content: dict[str, Any] = {}
+                if op.notification_description:
+                    content["description"] = op.notification_description
+                content["schema"] = self.schema(op.notification)
+                item["x-ms-notification-content"] = content
+            item.update(op.path_extra)
+        for path, item in paths.items():
+            methods = sorted((k for k in item if k in METHOD_ORDER), key=METHOD_ORDER.index)
+            others = [k for k in item if k not in METHOD_ORDER]
+            paths[path] = {k: item[k] for k in [*methods, *others]}
+        return paths
+
+    # -- operations ------------------------------------------------------------------------------------
+    def operation(self, op: Operation) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if op.tags:
+            out["tags"] = list(op.tags)
+        if op.summary is not None:
+            out["summary"] = op.summary
+        if op.description is not None:
+            out["description"] = op.description
+        out["operationId"] = op.id
+        if op.consumes is not None:
+            out["consumes"] = list(op.consumes)
+        if op.produces is not None:
+            out["produces"] = list(op.produces)
+        out["parameters"] = [self.parameter(p) for p in op.parameters]
+        out["responses"] = {r.status: self.response(r) for r in op.responses}
+        if op.deprecated:
+            out["deprecated"] = True
+        if op.visibility:
+            out["x-ms-visibility"] = op.visibility
+        if op.trigger:
+            out["x-ms-trigger"] = op.trigger
+        if op.trigger_hint:
+            out["x-ms-trigger-hint"] = op.trigger_hint
+        out.update(op.extra)
+        return out
+
+    def parameter(self, p: Parameter) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": p.name, "in": p.location, "required": p.required}
+        if p.location == "body":
+            if p.description is not None:
+                out["description"] = p.description
+            if p.summary is not None:
+                out["x-ms-summary"] = p.summary
+            if p.visibility:
+                out["x-ms-visibility"] = p.visibility
+            out["schema"] = self.schema(p.schema) if p.schema is not None else {}
+            out.update(p.extra)
+        else:
+            out.update(self._keywords(p))
+            if p.url_encoding:
+                out["x-ms-url-encoding"] = p.url_encoding
+            out.update(p.extra)
+        if p.shared:
+            self.shared_parameters[p.shared] = out
+            return {"$ref": f"#/parameters/{p.shared}"}
+        return out
+
+    def response(self, r: Response) -> dict[str, Any]:
+        out: dict[str, Any] = {"description": r.description}
+        if r.schema is not None:
+            out["schema"] = self.schema(r.schema)
+        out.update(r.extra)
+        return out
+
+    # -- schemas ---------------------------------------------------------------------------------------
+    def schema(self, s: Schema) -> dict[str, Any]:
+        if isinstance(s, Definition):
+            if s.name not in self.definitions:
+                self.definitions[s.name] = {}  # reserve first: a definition may refer to itself
+                self.definitions[s.name] = self.schema(s.schema)
+            return {"$ref": f"#/definitions/{s.name}"}
+        out = self._keywords(s)
+        if s.properties is not None:
+            out["properties"] = {f.name: self.schema(f) for f in s.properties}
+            required = s.required_names()
+            if required:
+                out["required"] = required
+        out.update(s.extra)
+        return out
+
+    def _keywords(self, s: Schema) -> dict[str, Any]:
+        """The keywords a parameter and a schema share, in one fixed order."""
+        out: dict[str, Any] = {}
+        if s.type is not None:
+            out["type"] = s.type
+        if s.format is not None:
+            out["format"] = s.format
+        if s.title is not None:
+            out["title"] = s.title
+        if s.description is not None:
+            out["description"] = s.description
+        if s.summary is not None:
+            out["x-ms-summary"] = s.summary
+        if s.visibility is not None:
+            out["x-ms-visibility"] = s.visibility
+        if s.enum is not None:
+            out["enum"] = list(s.enum)
+        if s.default is not UNSET:
+            out["default"] = s.default
+        if s.items is not None:
+            out["items"] = self.schema(s.items)
+        if isinstance(s.additional_properties, Schema):
+            out["additionalProperties"] = self.schema(s.additional_properties)
+        elif isinstance(s.additional_properties, bool):
+            out["additionalProperties"] = s.additional_properties
+        if s.dropdown is not None:
+            out["x-ms-dynamic-values"] = dynamic_values(s.dropdown)
+        if s.notification_url:
+            out["x-ms-notification-url"] = True
+        return out
+
+
+def dynamic_values(dd: Dropdown) -> dict[str, Any]:
+    out: dict[str, Any] = {"operationId": dd.operation_id}
+    if dd.args:
+        out["parameters"] = {k: ({"parameter": v.parameter} if isinstance(v, Ref) else v)
+                             for k, v in dd.args.items()}
+    if dd.collection:
+        out["value-collection"] = dd.collection
+    if dd.value:
+        out["value-path"] = dd.value
+    if dd.title:
+        out["value-title"] = dd.title
+    out.update(dd.extra)
+    return out
+
+
+def to_swagger(connector: Connector) -> dict[str, Any]:
+    return SwaggerEmitter(connector).document()
+
+
+__all__ = ["SwaggerEmitter", "to_swagger", "dynamic_values", "Field"]

@@ -1,0 +1,41 @@
+"""The declarative model of a Power Platform custom connector: plain, typed, frozen dataclasses.
+
+A declaration builds a ``Connector`` from ``Operation``s whose ``Parameter``s and ``Field``s carry labels,
+descriptions, visibility and ``Dropdown``s. Things declared once (a dropdown, a body schema, a parameter)
+are reused by reference: they are ordinary Python values.
+"""
+
+from .checks import check, ensure_valid, path_variables
+from .connector import Connector, Contact, OAuth2, Operation, Readme, Throttling
+from .loader import load_model
+from .schema import (
+    UNSET,
+    Definition,
+    Dropdown,
+    Field,
+    Parameter,
+    Ref,
+    Response,
+    Schema,
+    array,
+    array_of,
+    body,
+    boolean,
+    header,
+    integer,
+    obj,
+    object_schema,
+    path,
+    query,
+    reusing,
+    string,
+)
+from .transforms import SUBSCRIPTION_ID, CorrelationIdHeader, WebhookLocation, script_operation_ids
+
+__all__ = [
+    "SUBSCRIPTION_ID", "CorrelationIdHeader", "Readme", "WebhookLocation", "script_operation_ids",
+    "UNSET", "Connector", "Contact", "Definition", "Dropdown", "Field", "OAuth2", "Operation", "Parameter",
+    "Ref", "Response", "Schema", "Throttling", "array", "array_of", "body", "boolean", "check", "ensure_valid",
+    "header", "integer", "load_model", "obj", "object_schema", "path", "path_variables", "query", "reusing",
+    "string",
+]

@@ -1,0 +1,174 @@
+"""Declaration-time checks: mistakes caught before any file is written.
+
+Each problem names the operation and parameter and says what to do. ``check`` returns every problem;
+``ensure_valid`` raises one ``DeclarationError`` holding all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..errors import DeclarationError
+from .connector import Connector, Operation
+from .schema import UNSET, Dropdown, Parameter, Ref, Schema
+from .transforms import check_transforms
+
+_TEMPLATE_VAR = re.compile(r"{([^{}]+)}")
+
+
+def path_variables(path: str) -> list[str]:
+    return _TEMPLATE_VAR.findall(path)
+
+
+def _walk(schema: Schema | None, where: str) -> Iterator[tuple[Schema, str]]:
+    """Every schema node below (and including) ``schema``, with a readable place name."""
+    if schema is None:
+        return
+    yield schema, where
+    for prop in schema.properties or ():
+        yield from _walk(prop, f"{where}.{prop.name}")
+    if schema.items is not None:
+        yield from _walk(schema.items, f"{where}[]")
+    if isinstance(schema.additional_properties, Schema):
+        yield from _walk(schema.additional_properties, f"{where}{{*}}")
+    inner = getattr(schema, "schema", None)
+    if isinstance(inner, Schema):
+        yield from _walk(inner, where)
+
+
+def _required_chain(param: Parameter) -> Iterator[tuple[Schema, str, bool]]:
+    """(node, place, required-in-its-parent) for every node of a parameter, for the internal/default rule."""
+    yield param, f"parameter '{param.name}'", param.required
+
+    def rec(schema: Schema, where: str) -> Iterator[tuple[Schema, str, bool]]:
+        required = set(schema.required_names())
+        for prop in schema.properties or ():
+            place = f"{where}.{prop.name}"
+            yield prop, place, prop.name in required
+            yield from rec(prop, place)
+
+    if param.schema is not None:
+        yield from rec(param.schema, f"parameter '{param.name}'")
+
+
+def check(connector: Connector) -> list[str]:
+    problems: list[str] = []
+    ops = connector.operations
+    by_id: dict[str, Operation] = {}
+    for op in ops:
+        if op.id in by_id:
+            problems.append(f"operation '{op.id}': the operationId is declared twice ({by_id[op.id].method.upper()} "
+                            f"{by_id[op.id].path} and {op.method.upper()} {op.path}); give each operation its own id.")
+        else:
+            by_id[op.id] = op
+    seen_routes: dict[tuple[str, str], str] = {}
+    for index, op in enumerate(ops):
+        if any(op is earlier for earlier in ops[:index]):
+            continue  # the same object listed twice: reported above, its own problems once
+        route = (op.method.lower(), op.path.lower())
+        if route in seen_routes and seen_routes[route] != op.id:
+            problems.append(f"operation '{op.id}': {op.method.upper()} {op.path} is also declared by "
+                            f"'{seen_routes[route]}'; one method and path (case-insensitive) per operation.")
+        seen_routes.setdefault(route, op.id)
+        problems.extend(_check_operation(op, by_id, connector))
+    problems.extend(check_transforms(connector))
+    return problems
+
+
+def _check_operation(op: Operation, by_id: dict[str, Operation], connector: Connector) -> list[str]:
+    out: list[str] = []
+    where = f"operation '{op.id}'"
+    method = op.method.lower()
+    if method not in {"get", "put", "post", "delete", "patch", "head", "options"}:
+        out.append(f"{where}: method '{op.method}' is not an HTTP method swagger 2.0 knows; use get, put, post, "
+                   "delete, patch, head or options.")
+    if not op.path.startswith("/"):
+        out.append(f"{where}: path '{op.path}' must start with '/'.")
+    names: dict[tuple[str, str], int] = {}
+    for p in op.parameters:
+        names[(p.location, p.name)] = names.get((p.location, p.name), 0) + 1
+    for (loc, name), count in names.items():
+        if count > 1:
+            out.append(f"{where}: {loc} parameter '{name}' is declared {count} times; declare it once.")
+
+    variables = path_variables(op.path)
+    path_params = {p.name: p for p in op.parameters if p.location == "path"}
+    for name, p in path_params.items():
+        if name not in variables:
+            out.append(f"{where}, parameter '{name}': it is a path parameter but '{{{name}}}' is not in the path "
+                       f"'{op.path}'; add it to the path or make it a query or header parameter.")
+        if not p.required:
+            out.append(f"{where}, parameter '{name}': path parameters must be required; set required=True.")
+    for var in variables:
+        if var not in path_params:
+            out.append(f"{where}: the path '{op.path}' has '{{{var}}}' but no path parameter named '{var}'; "
+                       "declare it with path(...).")
+
+    bodies = [p for p in op.parameters if p.location == "body"]
+    if len(bodies) > 1:
+        out.append(f"{where}: {len(bodies)} body parameters ({', '.join(repr(b.name) for b in bodies)}); an "
+                   "operation takes at most one body, so merge them into one object schema.")
+    if bodies and method in {"get", "head"}:
+        out.append(f"{where}, parameter '{bodies[0].name}': a {method.upper()} operation cannot take a body; "
+                   "move the fields to query parameters or use POST.")
+    for p in op.parameters:
+        if p.location == "body" and p.schema is None:
+            out.append(f"{where}, parameter '{p.name}': a body parameter needs a schema.")
+        if p.name == "connectionId":
+            out.append(f"{where}: the parameter name 'connectionId' is reserved by the platform; rename it.")
+
+    for p in op.parameters:
+        for node, place, required in _required_chain(p):
+            if node.visibility == "internal" and required and node.default is UNSET and not node.notification_url \
+                    and not _has_notification_url(node):
+                out.append(f"{where}, {place}: it is internal (users never see it) and required, so it needs a "
+                           "default value; add default=... or make it visible.")
+
+    for p in op.parameters:
+        for node, place in _walk(p, f"parameter '{p.name}'"):
+            if node.dropdown is not None:
+                out.extend(_check_dropdown(op, node.dropdown, place, by_id))
+    if op.webhook_delete is not None and op.webhook_delete.id not in by_id:
+        out.append(f"{where}: its webhook delete operation '{op.webhook_delete.id}' is not declared in the "
+                   "connector; add it to operations.")
+    return out
+
+
+def _has_notification_url(node: Schema) -> bool:
+    return any(n.notification_url for n, _ in _walk(node, ""))
+
+
+def _check_dropdown(op: Operation, dd: Dropdown, place: str, by_id: dict[str, Operation]) -> list[str]:
+    where = f"operation '{op.id}', {place}"
+    target = by_id.get(dd.operation_id)
+    out: list[str] = []
+    if target is None:
+        known = ", ".join(sorted(by_id)) or "none"
+        out.append(f"{where}: the dropdown calls operation '{dd.operation_id}', which is not declared; "
+                   f"add it to the connector's operations (declared: {known}).")
+        return out
+    if not isinstance(dd.operation, str) and dd.operation is not target:
+        if dd.operation != target:
+            out.append(f"{where}: the dropdown's operation object differs from the declared '{target.id}'; "
+                       "pass the declared operation itself.")
+    for arg, value in dd.args.items():
+        if target.parameter(arg) is None:
+            out.append(f"{where}: the dropdown passes '{arg}' but operation '{target.id}' has no parameter of that "
+                       "name; use one of: " + ", ".join(p.name for p in target.parameters) + ".")
+        if isinstance(value, Ref) and op.parameter(value.parameter) is None:
+            out.append(f"{where}: the dropdown argument '{arg}' refers to parameter '{value.parameter}', which "
+                       f"operation '{op.id}' does not have; refer to one of: "
+                       + (", ".join(p.name for p in op.parameters) or "none") + ".")
+    for p in target.parameters:
+        if p.required and p.name not in dd.args and p.default is UNSET:
+            out.append(f"{where}: operation '{target.id}' requires '{p.name}', which the dropdown does not pass "
+                       "and which has no default; add it to args.")
+    return out
+
+
+def ensure_valid(connector: Connector, source: str = "model") -> Connector:
+    problems = check(connector)
+    if problems:
+        raise DeclarationError(problems, source)
+    return connector

@@ -1,0 +1,55 @@
+"""Load a connector declared in a Python file (``connector build --model PATH``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+
+from ..errors import UsageError
+from .connector import Connector
+
+DEFAULT_MODEL = "connector.smartdialog"
+
+
+def load_model(path: str | Path | None = None) -> Connector:
+    """The ``Connector`` a Python file declares: its variable ``connector`` (or ``CONNECTOR``), or the only
+    Connector instance at its top level. ``None`` loads the SmartDialog declaration."""
+    if path is None:
+        module = importlib.import_module(DEFAULT_MODEL)
+        return _pick(vars(module), DEFAULT_MODEL)
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"model file '{file}' does not exist; pass the path of a Python file that declares a "
+                         "Connector.")
+    name = f"_connector_model_{abs(hash(str(file.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, file)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"model file '{file}' cannot be loaded as Python; give it a .py name.")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise UsageError(f"{file}:{exc.lineno}:{exc.offset or 0}: syntax error in the model: {exc.msg}") from None
+    except Exception as exc:  # the author's code failed: point at their line, not ours
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == file.resolve()
+                  or f.filename == str(file)]
+        at = f"{file}:{frames[-1].lineno}" if frames else str(file)
+        raise UsageError(f"{at}: the model raised {type(exc).__name__}: {exc}") from None
+    finally:
+        sys.modules.pop(name, None)
+    return _pick(vars(module), str(file))
+
+
+def _pick(namespace: dict, source: str) -> Connector:
+    for key in ("connector", "CONNECTOR"):
+        if isinstance(namespace.get(key), Connector):
+            return namespace[key]
+    found = [v for k, v in namespace.items() if isinstance(v, Connector) and not k.startswith("_")]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UsageError(f"{source} declares no Connector; assign one to a variable named 'connector'.")
+    raise UsageError(f"{source} declares {len(found)} Connectors; name the one to build 'connector'.")
