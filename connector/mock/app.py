@@ -126,7 +126,7 @@ class MockApp:
             StarletteRoute("/_mock/inbound", self.inbound, methods=["POST"]),
             StarletteRoute("/_mock/health", self.health, methods=["GET"]),
             StarletteRoute("/_mock/swagger.json", self.serve_swagger, methods=["GET"]),
-        ], exception_handlers={404: self._not_found, 405: self._not_allowed})
+        ], exception_handlers={404: self._not_found, 405: self._not_allowed, Exception: self._failed})
 
     # -- ASGI entry ------------------------------------------------------------------------------------
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
@@ -334,6 +334,10 @@ class MockApp:
 
     async def serve_swagger(self, request: Request) -> Response:
         return JSONResponse(self.swagger)
+
+    async def _failed(self, request: Request, exc: Exception) -> Response:
+        traceback.print_exception(exc, file=sys.stderr)
+        return JSONResponse({"error": "internal_error", "message": "the mock failed; see its log"}, 500)
 
     async def _not_found(self, request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "not_found", "message": f"no endpoint at {request.method} {request.url.path}"},
