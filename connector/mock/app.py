@@ -155,6 +155,7 @@ class MockApp:
             elif message["type"] == "lifespan.shutdown":
                 await self.jobs.stop()
                 self.store.close()
+                print("connector mock: stopped; every acknowledged write is in the database", file=sys.stderr)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
