@@ -86,7 +86,7 @@ def serve(settings: Settings) -> None:
             stream = sys.stdout
         else:
             Path(settings.log_file).parent.mkdir(parents=True, exist_ok=True)
-            stream = open(settings.log_file, "a", encoding="utf-8", buffering=1)
+            stream = open(settings.log_file, "a", encoding="utf-8")
     _check_port(settings)
     app = MockApp(settings, log_stream=stream)
     url = settings.public_url
