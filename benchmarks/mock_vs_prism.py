@@ -196,8 +196,10 @@ def main() -> None:
                               "Protocol": "SMS", "Recipients": [{"Address": "+358401234567"},
                                                                 {"Address": "+358407654321"}]})
         scenarios = [
-            ("GET /customers (auth + DB read)", base + "/customers", lua("get_customers", "GET", auth)),
-            ("POST /messages (auth + validation + DB write)", base + "/messages",
+            ("GET /customers (auth, fixture cache)", base + "/customers", lua("get_customers", "GET", auth)),
+            ("GET /whatsapp/templates/1001 (auth + SQLite read)", base + "/whatsapp/templates/1001",
+             lua("get_templates", "GET", auth)),
+            ("POST /messages (auth + validation + SQLite write)", base + "/messages",
              lua("post_messages", "POST", {**auth, "Content-Type": "application/json", "Customer-Id": "1001",
                                            "Service-Id": "5001"}, message)),
         ]
@@ -219,11 +221,11 @@ def main() -> None:
     # -- report -----------------------------------------------------------------------------------------
     print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s on loopback, {os.cpu_count()} CPU(s); "
           f"one server process each\n")
-    header = f"{'request':48} {'server':16} {'req/s':>9} {'p99 ms':>8} {'non-2xx':>8}"
+    header = f"{'request':52} {'server':16} {'req/s':>9} {'p99 ms':>8} {'non-2xx':>8}"
     print(header)
     print("-" * len(header))
     for r in results:
-        print(f"{r['request']:48} {r['server']:16} {r['rps']:9.0f} {r['p99_ms']:8.2f} {r['non_2xx']:8d}")
+        print(f"{r['request']:52} {r['server']:16} {r['rps']:9.0f} {r['p99_ms']:8.2f} {r['non_2xx']:8d}")
     print()
     for label, *_ in scenarios:
         ours = next(r for r in results if r["request"] == label and r["server"] == "connector mock")

@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS regions (value TEXT PRIMARY KEY, name TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS templates (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, identity TEXT NOT NULL,
   display_name TEXT NOT NULL, raw_content TEXT NOT NULL, category TEXT NOT NULL, language TEXT NOT NULL,
   buttons TEXT NOT NULL DEFAULT '[]', attachment_url TEXT, created REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS templates_by_customer ON templates (customer_id, created);
 CREATE TABLE IF NOT EXISTS contacts (id TEXT PRIMARY KEY, service_id TEXT NOT NULL, phone TEXT NOT NULL,
   data TEXT NOT NULL, failed_messages INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL, updated REAL NOT NULL,
   UNIQUE (service_id, phone));
