@@ -127,9 +127,21 @@ def run_wrk(wrk: str, url: str, script: Path | None, duration: int, connections:
             "socket_errors": errors.group(1).strip() if errors else ""}
 
 
+def median(samples: list[dict]) -> dict:
+    """The run with the median throughput (its own p99 with it), plus every run's figures."""
+    ordered = sorted(samples, key=lambda r: r["rps"])
+    mid = dict(ordered[len(ordered) // 2])
+    mid["runs"] = [{"rps": r["rps"], "p99_ms": r["p99_ms"]} for r in samples]
+    mid["non_2xx"] = sum(r["non_2xx"] for r in samples)
+    return mid
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--duration", type=int, default=10, help="seconds per measured run (default 10)")
+    ap.add_argument("--duration", type=int, default=8, help="seconds per measured run (default 8)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="measured runs per server and request, alternating servers; the median is reported "
+                         "(default 3: the machine is shared, single runs are noisy)")
     ap.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per server and request (default 3)")
     ap.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
     args = ap.parse_args()
@@ -205,22 +217,28 @@ def main() -> None:
         ]
         runs = [("connector mock", murl), ("Prism 5", purl)]
         for label, path, script in scenarios:
+            samples: dict[str, list[dict]] = {name: [] for name, _ in runs}
             for name, url in runs:
                 run_wrk(wrk, url + path, script, args.warmup, args.connections)  # warm-up (JIT, caches)
-                res = run_wrk(wrk, url + path, script, args.duration, args.connections)
-                results.append({"server": name, "request": label, **res})
-                print(f"  measured {name:15} {label}: {res['rps']:.0f} req/s, p99 {res['p99_ms']:.2f} ms",
-                      file=sys.stderr)
+            for i in range(args.repeat):
+                for name, url in runs:
+                    res = run_wrk(wrk, url + path, script, args.duration, args.connections)
+                    samples[name].append(res)
+                    print(f"  run {i + 1}/{args.repeat} {name:15} {label}: {res['rps']:.0f} req/s, "
+                          f"p99 {res['p99_ms']:.2f} ms", file=sys.stderr)
+            for name, _ in runs:
+                results.append({"server": name, "request": label, **median(samples[name])})
         run_wrk(wrk, hurl + "/", None, args.warmup, args.connections)
-        res = run_wrk(wrk, hurl + "/", None, args.duration, args.connections)
-        results.append({"server": "bare Starlette", "request": "GET / (hello world, ceiling)", **res})
+        ceiling = [run_wrk(wrk, hurl + "/", None, args.duration, args.connections) for _ in range(args.repeat)]
+        results.append({"server": "bare Starlette", "request": "GET / (hello world, ceiling)", **median(ceiling)})
     finally:
         for p in procs:
             stop(p)
 
     # -- report -----------------------------------------------------------------------------------------
-    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s on loopback, {os.cpu_count()} CPU(s); "
-          f"one server process each\n")
+    load = os.getloadavg()[0]
+    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s on loopback, median of {args.repeat} runs, "
+          f"{os.cpu_count()} CPU(s), load average {load:.1f}; one server process each\n")
     header = f"{'request':52} {'server':16} {'req/s':>9} {'p99 ms':>8} {'non-2xx':>8}"
     print(header)
     print("-" * len(header))

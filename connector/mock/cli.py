@@ -12,16 +12,10 @@ from ..errors import ConnectorError, UsageError
 from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settings
 
 
-class _MockGroup(click.Group):
-    """``connector mock [OPTIONS]`` serves; ``connector mock inbound ...`` is the one sub-command."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, args)
-
-
-@click.group(cls=_MockGroup, invoke_without_command=True)
+# ``connector mock [OPTIONS]`` serves; ``connector mock inbound ...`` is its one sub-command.
+@click.group(invoke_without_command=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--db", default=DEFAULT_DB, show_default=True,
               help="SQLite file holding the state (':memory:' for none). Kept across restarts.")
 @click.option("--seed", type=click.Path(dir_okay=False, path_type=Path), default=None,
