@@ -114,6 +114,9 @@ def mock_server(tmp_path_factory):
     server = MockServer(db, "--callback-backoff", "0.05", "--callback-attempts", "4").start()
     yield server
     server.stop()
+    # whatever the tests threw at it: never a 500, never a traceback
+    assert [e for e in server.log_lines() if (e.get("status") or 0) >= 500] == []
+    assert "Traceback" not in server.stderr_text()
 
 
 @pytest.fixture

@@ -19,10 +19,6 @@ def enc(value: str) -> str:
 
 
 def test_every_operation_has_behaviour(mock_server):
-    from connector.mock.behaviour import SmartDialog
-
-    handled = SmartDialog.__init__.__code__  # the registry is built from the model's operation objects
-    assert handled
     from connector.mock.app import MockApp
     from connector.mock.config import Settings
 
