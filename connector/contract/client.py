@@ -37,6 +37,7 @@ class Answer:
     response: HttpResponse
     data: Any = None
     attempts: int = 1
+    values: dict[str, Any] = field(default_factory=dict)  # what the call was made with
 
     @property
     def status(self) -> int:
@@ -121,7 +122,7 @@ class PlatformClient:
         op = self.folder.operation(op_id)
         request = self.builder.build(op, dict(values or {}), notification_url)
         response, attempts = self.send(request)
-        answer = Answer(op, request, response, attempts=attempts)
+        answer = Answer(op, request, response, attempts=attempts, values=dict(values or {}))
         good = response.ok if expect == "2xx" else response.status in expect
         if not good:
             raise ContractFailure(op.id, f"{op.method} {_path(request.url)} answered {response.status}, expected "

@@ -73,10 +73,9 @@ class TransportError(Exception):
 
 
 class ScriptRunner(Protocol):
-    """Runs the connector's script for one request: ``forward`` is ``Context.SendAsync``."""
+    """Runs the connector's script for one request; the script's ``Context.SendAsync`` reaches the service."""
 
-    def run(self, operation_id: str, correlation_id: str, request: HttpRequest,
-            forward: Callable[[HttpRequest], HttpResponse]) -> HttpResponse: ...
+    def run(self, operation_id: str, correlation_id: str, request: HttpRequest) -> HttpResponse: ...
 
     def close(self) -> None: ...
 
@@ -97,7 +96,7 @@ class ScriptTransport:
         if request.operation_id not in self.script_operations:
             return self.inner.send(request)
         self.runs.append(request.operation_id)
-        return self.runner.run(request.operation_id, self.correlation_id(), request, self.inner.send)
+        return self.runner.run(request.operation_id, self.correlation_id(), request)
 
     def close(self) -> None:
         self.runner.close()
