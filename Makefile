@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/connector build
 
+## make package: the certification submission, build/certification/SmartDialog/ and build/certification/SmartDialog.zip
+package: $(STAMP)
+	$(BIN)/connector package
+
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP)
 	bash scripts/setup-system.sh
