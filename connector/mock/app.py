@@ -1,0 +1,368 @@
+"""The mock's ASGI application.
+
+Requests under the swagger's basePath take the hot path, a plain ASGI function: route (404 / 405), bearer
+token (401), scope (403), throttle (429), size (413) and JSON (400) checks, the compiled parameter and body
+validation (400), then the operation's handler, whose answer is shaped by the response schema. Everything
+else (the OAuth pages, ``/_mock/...``, lifespan) is a small Starlette app. One JSON line is logged per request.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import traceback
+from typing import Any, Callable, TextIO
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route as StarletteRoute
+
+from ..generate.swagger import to_swagger
+from ..model import Connector, load_model
+from .behaviour import ApiError, Call, SmartDialog
+from .config import Settings
+from .jobs import JobRunner
+from .oauth import AuthorizationServer
+from .routes import RequestProblem, Route, RouteTable
+from .store import Store
+
+JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
+OAUTH_PATHS = ("/oauth2/v2.0/authorize", "/oauth2/v2.0/token")  # the mock build profile's OAuth URLs
+
+
+def mock_swagger(connector: Connector, settings: Settings) -> dict[str, Any]:
+    """The swagger the mock serves: the connector's, with the mock profile's host, scheme and OAuth URLs."""
+    doc = to_swagger(connector)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    doc["host"] = f"{host}:{settings.port}"
+    doc["schemes"] = ["http"]
+    for definition in (doc.get("securityDefinitions") or {}).values():
+        if definition.get("type") == "oauth2":
+            if "authorizationUrl" in definition:
+                definition["authorizationUrl"] = settings.public_url + OAUTH_PATHS[0]
+            if "tokenUrl" in definition:
+                definition["tokenUrl"] = settings.public_url + OAUTH_PATHS[1]
+    return doc
+
+
+def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]]) -> Callable[[Any], Any]:
+    """A function giving a handler's answer (lower-case keys) the response schema's property names, keeping
+    only declared properties and dropping None values (absent, not null)."""
+    if not schema:
+        return lambda v: v
+    while "$ref" in schema:
+        schema = resolve(schema["$ref"])
+    props = schema.get("properties")
+    if props:
+        fields = [(name, name.lower(), compile_shape(sub, resolve)) for name, sub in props.items()]
+
+        def shape_object(v: Any) -> Any:
+            if not isinstance(v, dict):
+                return v
+            low = {str(k).lower(): x for k, x in v.items()}
+            return {name: sub(low[key]) for name, key, sub in fields if low.get(key) is not None}
+        return shape_object
+    items = schema.get("items")
+    if isinstance(items, dict):
+        sub_items = compile_shape(items, resolve)
+        return lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v
+    return lambda v: v
+
+
+class RequestLog:
+    """One JSON line per request (never a token, a secret or a query string)."""
+
+    def __init__(self, stream: TextIO | None):
+        self.stream = stream
+
+    def __call__(self, entry: dict[str, Any]) -> None:
+        if self.stream is None:
+            return
+        entry = {"ts": round(time.time(), 3), **entry}
+        try:
+            self.stream.write(orjson.dumps(entry).decode() + "\n")
+        except (ValueError, OSError):  # the stream went away (shutdown): logging must never break a request
+            pass
+
+
+class MockApp:
+    def __init__(self, settings: Settings, connector: Connector | None = None, log_stream: TextIO | None = None):
+        self.settings = settings
+        self.connector = connector or load_model()
+        self.swagger = mock_swagger(self.connector, settings)
+        self.table = RouteTable(self.connector, self.swagger)
+        self.base = self.table.base_path.encode()
+        throttling = self.connector.throttling
+        self.rate_limit = settings.rate_limit if settings.rate_limit is not None else \
+            (throttling.calls if throttling else 0)
+        self.rate_window = settings.rate_window if settings.rate_window is not None else \
+            (throttling.period_seconds if throttling else 60)
+        self._windows: dict[str, list[float]] = {}
+        self.log = RequestLog(log_stream)
+        self.store = Store(settings.db, settings.sync)
+        self.store.seed(settings.seed, reset=settings.reset)
+        self.jobs = JobRunner(settings, self.store, self.log)
+        self.oauth = AuthorizationServer(settings, self.store,
+                                         self.connector.security.scopes if self.connector.security else ())
+        compiler_resolve = lambda ref: _resolve(self.swagger, ref)  # noqa: E731
+        self.shapes: dict[str, Callable[[Any], Any]] = {}
+        self.defaults: dict[str, dict[str, Any]] = {}
+        for route in self.table.routes:
+            response = (route.swagger.get("responses") or {}).get(str(route.success)) or {}
+            self.shapes[route.id] = compile_shape(response.get("schema"), compiler_resolve)
+            self.defaults[route.id] = _body_defaults(route, compiler_resolve)
+        trigger = next(iter(self.connector.triggers), None)
+        notify_schema = self.swagger["paths"][trigger.path].get("x-ms-notification-content", {}).get("schema") \
+            if trigger else None
+        self.behaviour = SmartDialog(settings, self.store, self.jobs, compile_shape(notify_schema, compiler_resolve))
+        missing = [r.id for r in self.table.routes if r.id not in self.behaviour.handlers]
+        self.unhandled = set(missing)
+        self.other = Starlette(routes=[
+            StarletteRoute(OAUTH_PATHS[0], self.oauth.authorize, methods=["GET", "POST"]),
+            StarletteRoute(OAUTH_PATHS[1], self.oauth.token, methods=["POST"]),
+            StarletteRoute("/_mock/inbound", self.inbound, methods=["POST"]),
+            StarletteRoute("/_mock/health", self.health, methods=["GET"]),
+            StarletteRoute("/_mock/swagger.json", self.serve_swagger, methods=["GET"]),
+        ], exception_handlers={404: self._not_found, 405: self._not_allowed})
+
+    # -- ASGI entry ------------------------------------------------------------------------------------
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            raw = scope.get("raw_path") or scope["path"].encode()
+            if raw.startswith(self.base) and (len(raw) == len(self.base) or raw[len(self.base)] in b"/?"):
+                await self.api(scope, receive, send)
+                return
+            await self._other(scope, receive, send)
+            return
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+            return
+        await self.other(scope, receive, send)
+
+    async def lifespan(self, receive: Callable, send: Callable) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.jobs.start()
+                except Exception as exc:
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.jobs.stop()
+                self.store.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _other(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        started = time.perf_counter()
+        status = [0]
+
+        async def send_status(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+        try:
+            await self.other(scope, receive, send_status)
+        finally:
+            self.log({"method": scope["method"], "path": scope["path"], "status": status[0] or 500,
+                      "operationId": None, "ms": round((time.perf_counter() - started) * 1000, 3)})
+
+    # -- the API ---------------------------------------------------------------------------------------
+    async def api(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        started = time.perf_counter()
+        op_id = None
+        extra_headers: list[tuple[bytes, bytes]] = []
+        try:
+            route, status, payload, extra_headers = await self._handle(scope, receive)
+            op_id = route.id if route is not None else None
+        except Exception:  # a bug, never the caller's fault: still JSON, and logged with its traceback
+            traceback.print_exc(file=sys.stderr)
+            status, payload = 500, {"error": "internal_error", "message": "the mock failed; see its log"}
+        if payload is None or status == 204:
+            body = b""
+            headers = []
+        else:
+            body = orjson.dumps(payload)
+            headers = list(JSON_HEADERS)
+        headers.extend(extra_headers)
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        self.log({"method": scope["method"], "path": scope["path"], "status": status, "operationId": op_id,
+                  "ms": round((time.perf_counter() - started) * 1000, 3)})
+
+    async def _handle(self, scope: dict[str, Any], receive: Callable) -> tuple[Route | None, int, Any, list]:
+        method = scope["method"]
+        matches, _ = self.table.lookup(scope.get("raw_path") or scope["path"].encode())
+        route = values = None
+        for candidate, vals in matches:
+            if candidate.method == method:
+                route, values = candidate, vals
+                break
+        if route is None:
+            if matches:
+                allowed = sorted({r.method for r, _ in matches})
+                return None, 405, {"error": "method_not_allowed",
+                                   "message": f"{method} is not allowed here; allowed: {', '.join(allowed)}",
+                                   "allowed": allowed}, [(b"allow", ", ".join(allowed).encode())]
+            return None, 404, {"error": "not_found", "message": f"no operation at {method} {scope['path']}"}, []
+
+        headers: dict[str, str] = {}
+        for k, v in scope["headers"]:
+            try:
+                headers[k.decode("latin-1")] = v.decode("utf-8")
+            except UnicodeDecodeError:
+                headers[k.decode("latin-1")] = v.decode("latin-1")
+
+        # authentication, scope, throttling
+        auth = headers.get("authorization", "")
+        if auth[:7].lower() != "bearer " or not auth[7:].strip():
+            return route, 401, {"error": "unauthorized", "message": "a bearer token is required (Authorization: "
+                                "Bearer <access token> from /oauth2/v2.0/token)"}, \
+                [(b"www-authenticate", b'Bearer realm="connector mock"')]
+        grant = self.oauth.grant_for(auth[7:].strip())
+        if grant is None:
+            return route, 401, {"error": "invalid_token", "message": "the access token is unknown, revoked or "
+                                "expired; get a new one (refresh_token grant)"}, \
+                [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
+        needed = route.operation.scope
+        if needed and needed not in grant.scopes:
+            return route, 403, {"error": "insufficient_scope", "message": f"{route.id} needs the scope {needed}",
+                                "scope": needed}, \
+                [(b"www-authenticate", f'Bearer error="insufficient_scope", scope="{needed}"'.encode())]
+        if self.rate_limit:
+            now = time.monotonic()
+            window = self._windows.get(grant.token_hash)
+            if window is None or now - window[0] >= self.rate_window:
+                window = self._windows[grant.token_hash] = [now, 0]
+            if window[1] >= self.rate_limit:
+                retry = max(1, math.ceil(window[0] + self.rate_window - now))
+                return route, 429, {"error": "too_many_requests",
+                                    "message": f"{self.rate_limit} calls per connection per "
+                                               f"{self.rate_window:g} seconds; retry in {retry} s",
+                                    "retryAfter": retry}, [(b"retry-after", str(retry).encode())]
+            window[1] += 1
+
+        try:
+            params = route.parse_parameters(values, headers, scope.get("query_string", b""))
+            body = None
+            if route.has_body:
+                body = await self._read_json(route, headers, receive)
+                route.check_body(body)
+            elif method in ("POST", "PUT", "PATCH"):
+                await self._drain(receive)
+        except RequestProblem as problem:
+            return route, problem.status, {"error": problem.code, "message": str(problem),
+                                           "operationId": route.id, "problems": problem.problems}, []
+        except _TooLarge as exc:
+            return route, 413, {"error": "payload_too_large",
+                                "message": f"the body is larger than {exc.limit} bytes"}, [(b"connection", b"close")]
+
+        if route.id in self.unhandled:
+            return route, 501, {"error": "not_implemented", "message": f"the mock has no behaviour for {route.id}"}, []
+        try:
+            call = Call(route.id, params, body, grant, self.defaults[route.id])
+            status, answer = self.behaviour.handlers[route.id](call)
+        except ApiError as exc:
+            return route, exc.status, {**exc.body(), "operationId": route.id}, []
+        status = status or route.success
+        if status == 204:
+            return route, 204, None, []
+        return route, status, self.shapes[route.id](answer), []
+
+    async def _read_json(self, route: Route, headers: dict[str, str], receive: Callable) -> Any:
+        limit = self.settings.max_body
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise _TooLarge(limit)
+        ctype = headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        raw = await self._body(receive, limit)
+        if ctype and ctype != "application/json" and not ctype.endswith("+json"):
+            raise RequestProblem([{"in": "body", "pointer": "", "reason": f"content type {ctype!r} is not "
+                                   "supported; send application/json"}], 415, "unsupported_media_type")
+        if not raw.strip():
+            if route.body_required:
+                raise RequestProblem([{"in": "body", "pointer": "", "reason": "is required (a JSON object)"}])
+            return None
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise RequestProblem([{"in": "body", "pointer": "", "reason": f"is not valid JSON: {exc}"}]) from None
+
+    @staticmethod
+    async def _body(receive: Callable, limit: int) -> bytes:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge(limit)
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        return b"".join(chunks)
+
+    async def _drain(self, receive: Callable) -> None:
+        await self._body(receive, self.settings.max_body)
+
+    # -- the mock's own endpoints ----------------------------------------------------------------------
+    async def inbound(self, request: Request) -> Response:
+        raw = await request.body()
+        if len(raw) > self.settings.max_body:
+            return JSONResponse({"error": "payload_too_large", "message": "the body is too large"}, 413)
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            return JSONResponse({"error": "invalid_request", "message": f"the body is not valid JSON: {exc}",
+                                 "pointer": ""}, 400)
+        try:
+            return JSONResponse(self.behaviour.inbound(data), 202)
+        except ApiError as exc:
+            return JSONResponse(exc.body(), exc.status)
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "basePath": self.table.base_path,
+                             "operations": len(self.table.routes)})
+
+    async def serve_swagger(self, request: Request) -> Response:
+        return JSONResponse(self.swagger)
+
+    async def _not_found(self, request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": "not_found", "message": f"no endpoint at {request.method} {request.url.path}"},
+                            404)
+
+    async def _not_allowed(self, request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": "method_not_allowed",
+                             "message": f"{request.method} is not allowed at {request.url.path}"}, 405,
+                            headers=getattr(exc, "headers", None))
+
+
+class _TooLarge(Exception):
+    def __init__(self, limit: int):
+        self.limit = limit
+
+
+def _resolve(doc: dict[str, Any], ref: str) -> dict[str, Any]:
+    node: Any = doc
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def _body_defaults(route: Route, resolve: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    for p in route.swagger.get("parameters", []):
+        if p.get("in") == "body":
+            schema = p.get("schema") or {}
+            while "$ref" in schema:
+                schema = resolve(schema["$ref"])
+            return {k: v["default"] for k, v in (schema.get("properties") or {}).items()
+                    if isinstance(v, dict) and "default" in v}
+    return {}

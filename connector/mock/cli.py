@@ -1,0 +1,146 @@
+"""``connector mock``: run the stateful SmartDialog mock; ``connector mock inbound``: inject an inbound message."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import ConnectorError, UsageError
+from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settings
+
+
+class _MockGroup(click.Group):
+    """``connector mock [OPTIONS]`` serves; ``connector mock inbound ...`` is the one sub-command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_MockGroup, invoke_without_command=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--db", default=DEFAULT_DB, show_default=True,
+              help="SQLite file holding the state (':memory:' for none). Kept across restarts.")
+@click.option("--seed", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fixture (YAML or JSON) to seed a new database with, instead of the built-in demo data.")
+@click.option("--reset", is_flag=True, help="Empty the database and seed it again.")
+@click.option("--client-id", default=DEFAULT_CLIENT_ID, show_default=True, help="The OAuth client id.")
+@click.option("--client-secret", default=DEFAULT_CLIENT_SECRET, show_default=True, help="The OAuth client secret.")
+@click.option("--redirect-uri", "redirect_uris", multiple=True,
+              help="A redirect URI clients may use (repeatable). Default: the platform's consent redirect and "
+                   "any loopback URL.")
+@click.option("--token-ttl", default=3600, show_default=True, type=click.IntRange(1),
+              help="Access token lifetime in seconds.")
+@click.option("--rate-limit", type=click.IntRange(0), default=None,
+              help="Calls per connection (token) per window; 0 turns throttling off. Default: the model's "
+                   "throttling (100).")
+@click.option("--rate-window", type=click.FloatRange(0.001), default=None,
+              help="Throttling window in seconds. Default: the model's (60).")
+@click.option("--allow-callback-host", "callback_hosts", multiple=True,
+              help="A host name the mock may call back (webhooks, DLR) besides loopback (repeatable; '*' = any).")
+@click.option("--max-body", default=1024 * 1024, show_default=True, type=click.IntRange(1),
+              help="Largest request body accepted, in bytes (larger: 413).")
+@click.option("--callback-attempts", default=5, show_default=True, type=click.IntRange(1),
+              help="Attempts per webhook or DLR callback before it is given up.")
+@click.option("--callback-backoff", default=1.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds before the first callback retry; doubled for each further one.")
+@click.option("--sync", type=click.Choice(["normal", "full"]), default="normal", show_default=True,
+              help="SQLite synchronous mode: 'full' also survives power loss, at a cost in speed.")
+@click.option("--log-file", default=None, help="Write the JSON request log here ('-' = standard output; "
+                                                 "default: standard error).")
+@click.option("--quiet", is_flag=True, help="No request log.")
+@click.pass_context
+def mock(ctx: click.Context, host: str, port: int, db: str, seed: Path | None, reset: bool, client_id: str,
+         client_secret: str, redirect_uris: tuple[str, ...], token_ttl: int, rate_limit: int | None,
+         rate_window: float | None, callback_hosts: tuple[str, ...], max_body: int, callback_attempts: int,
+         callback_backoff: float, sync: str, log_file: str | None, quiet: bool) -> None:
+    """Run a stateful SmartDialog server: the API under its basePath, OAuth 2.0 at /oauth2/v2.0/*,
+    webhooks, throttling and state in SQLite. Stop it with Ctrl+C (nothing acknowledged is lost)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    for uri in redirect_uris:
+        if not uri.startswith(("http://", "https://")):
+            raise UsageError(f"--redirect-uri {uri!r}: give an absolute http(s) URL.")
+    settings = Settings(host=host, port=port, db=db, seed=seed, reset=reset, sync=sync, client_id=client_id,
+                        client_secret=client_secret, redirect_uris=tuple(redirect_uris), token_ttl=token_ttl,
+                        rate_limit=rate_limit, rate_window=rate_window,
+                        allow_callback_hosts=tuple(h.lower() for h in callback_hosts), max_body=max_body,
+                        callback_attempts=callback_attempts, callback_backoff=callback_backoff,
+                        log_file=log_file, quiet=quiet)
+    serve(settings)
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from .app import MockApp
+
+    stream = None
+    if not settings.quiet:
+        if settings.log_file in (None, ""):
+            stream = sys.stderr
+        elif settings.log_file == "-":
+            stream = sys.stdout
+        else:
+            Path(settings.log_file).parent.mkdir(parents=True, exist_ok=True)
+            stream = open(settings.log_file, "a", encoding="utf-8", buffering=1)
+    app = MockApp(settings, log_stream=stream)
+    url = settings.public_url
+    click.echo(f"connector mock: SmartDialog at {url}{app.table.base_path} (OAuth at {url}/oauth2/v2.0/authorize, "
+               f"client id {settings.client_id!r}); state in {settings.db}", err=True)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
+                            lifespan="on", access_log=False, log_level="warning", timeout_graceful_shutdown=10,
+                            server_header=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except OSError as exc:  # e.g. the port is taken
+        raise ConnectorError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}; pick "
+                             "another --port.") from None
+    if not server.started:
+        raise ConnectorError(f"the server did not start on {settings.host}:{settings.port}; is the port free?")
+
+
+@mock.command()
+@click.option("--url", default="http://127.0.0.1:8080", show_default=True, help="The running mock's address.")
+@click.option("--service", required=True, help="The TwoWay service id the message arrives at.")
+@click.option("--sender", required=True, help="Who sent it (a phone number).")
+@click.option("--content", required=True, help="The message text.")
+@click.option("--protocol", default=None, help="SMS (default) or WhatsApp.")
+@click.option("--recipient", default=None, help="The number it was sent to (default: the service's address).")
+@click.option("--attachment", "attachments", multiple=True, metavar="NAME,MIMETYPE,URL",
+              help="An attachment (repeatable).")
+def inbound(url: str, service: str, sender: str, content: str, protocol: str | None, recipient: str | None,
+            attachments: tuple[str, ...]) -> None:
+    """Deliver an inbound message to every New Message webhook of a service (POST /_mock/inbound)."""
+    import httpx
+
+    payload: dict = {"service": service, "sender": sender, "content": content}
+    if protocol:
+        payload["protocol"] = protocol
+    if recipient:
+        payload["recipient"] = recipient
+    if attachments:
+        items = []
+        for text in attachments:
+            parts = text.split(",", 2)
+            if len(parts) != 3:
+                raise UsageError(f"--attachment {text!r}: write NAME,MIMETYPE,URL.")
+            items.append({"name": parts[0], "mimeType": parts[1], "resourceLocation": parts[2]})
+        payload["attachments"] = items
+    try:
+        response = httpx.post(url.rstrip("/") + "/_mock/inbound", json=payload, timeout=10, trust_env=False)
+    except httpx.HTTPError as exc:
+        raise ConnectorError(f"cannot reach the mock at {url} ({exc}); start it with 'connector mock' or pass "
+                             "--url.") from None
+    try:
+        answer = response.json()
+    except ValueError:
+        raise ConnectorError(f"{url} answered {response.status_code} without JSON; is it a connector mock?") from None
+    if response.status_code >= 400:
+        raise ConnectorError(f"the mock refused the message ({response.status_code}): "
+                             f"{answer.get('message', answer)}")
+    click.echo(json.dumps(answer, indent=2))

@@ -1,0 +1,34 @@
+"""Phone numbers in one canonical form (E.164), parsed by region with Google's libphonenumber port."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import phonenumbers
+
+DEFAULT_REGION = "FI"  # the reference page: "Defaults to Finland if left empty"
+
+
+class PhoneError(ValueError):
+    pass
+
+
+def known_region(code: str) -> bool:
+    return code.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str:
+    """``raw`` as E.164 (``+358401234567``), trying each region in order (default Finland). A number
+    written in international form (``+46 ...``, ``00358 ...``) parses the same whatever the region."""
+    tried = [r.upper() for r in regions if r] or [DEFAULT_REGION]
+    for region in tried:
+        if not known_region(region):
+            raise PhoneError(f"{region!r} is not a phone number region (use a two-letter code such as FI or SE)")
+    for region in tried:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise PhoneError(f"{raw!r} is not a valid phone number in region(s) {', '.join(tried)}")
