@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from urllib.parse import quote
+
 from .client import PICK, Answer, PlatformClient, Subscription
+from .dropdowns import Dropdown, Option
 from .folder import ConnectorFolder, ContractFailure, OperationSpec
 from .request_builder import MISSING, is_internal
 
@@ -43,7 +46,7 @@ class Outcome:
         return f"{self.status:4}  {self.name:{width}} {self.seconds:6.2f}s  {self.calls:3} calls  {self.detail}"
 
 
-Injector = Callable[[dict[str, Any]], None]
+Injector = Callable[[dict[str, Any]], Any]  # makes the service receive a message; returns its answer
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Steps:
     # -- designer ----------------------------------------------------------------------------------
     def prepare(self, op_id: str | None = None, given: dict[str, Any] | None = None) -> dict[str, Any]:
         op = self.folder.operation(op_id or self.op.id)
-        values, _ = self.client.prepare(op.id, given)
+        values, _ = self.client.prepare(op.id, given, choose=hardest)
         return complete(self.folder, op, values)
 
     def options(self, op_id: str, parameter: str, given: dict[str, Any] | None = None) -> list:
@@ -113,10 +116,10 @@ class Steps:
         if data is not None:
             self.fail("a notification still arrived after the webhook was deleted through its Location header")
 
-    def send_inbound(self, payload: dict[str, Any]) -> None:
+    def send_inbound(self, payload: dict[str, Any]) -> Any:
         if self.inject is None:
-            raise Skipped("no way to make the service send an inbound message here")
-        self.inject(payload)
+            raise Skipped("no way to make the service receive an inbound message here")
+        return self.inject(payload)
 
     # -- checks ------------------------------------------------------------------------------------
     def check(self, condition: Any, message: str, op_id: str | None = None) -> None:
@@ -135,6 +138,17 @@ class Steps:
 
     def unique(self, prefix: str = "") -> str:
         return f"{prefix}{self.run_id}{secrets.token_hex(2)}"
+
+
+def hardest(dropdown: Dropdown, options: list[Option]) -> Option:
+    """The option a scenario picks: for a path parameter, one whose value needs percent-encoding (a space,
+    a slash) when there is one, so that x-ms-url-encoding is exercised; otherwise the first."""
+    param = dropdown.op.parameter(dropdown.target[0]) if len(dropdown.target) == 1 else None
+    if param is not None and param.get("in") == "path":
+        for option in options:
+            if isinstance(option.value, str) and quote(option.value, safe="") != option.value:
+                return option
+    return options[0]
 
 
 ScenarioFn = Callable[[Steps], None]

@@ -165,14 +165,18 @@ def make_auth(folder: ConnectorFolder, options: Options, mock: MockServer | None
                         authorize_extra={"prompt": "none", "login_hint": options.login_hint})
 
 
-def make_injector(url: str) -> Callable[[dict[str, Any]], None]:
-    def inject(payload: dict[str, Any]) -> None:
+def make_injector(url: str) -> Callable[[dict[str, Any]], Any]:
+    def inject(payload: dict[str, Any]) -> Any:
         try:
             r = httpx.post(url, json=payload, timeout=10.0, trust_env=False)
         except httpx.HTTPError as exc:
             raise ContractFailure(f"POST {url}", f"cannot inject an inbound message: {exc}") from None
         if r.status_code >= 300:
             raise ContractFailure(f"POST {url}", f"refused the inbound message ({r.status_code}): {r.text[:300]}")
+        try:
+            return r.json()
+        except ValueError:
+            return None
     return inject
 
 

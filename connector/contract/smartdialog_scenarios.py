@@ -55,11 +55,17 @@ def send_reply_message(s: Steps) -> None:
 
 
 def send_discussion_reply_message(s: Steps) -> None:
-    thread = s.unique("thread-")
-    a = s.act({BODY: {"ThreadId": thread, "Content": "A discussion reply"}})
+    """A discussion starts with an inbound message to a 2-way service; the reply goes to its thread."""
+    customer = s.options(s.op.id, "CustomerId")[0].value
+    two_way = s.options(sd.NewMessage.id, "Service", {"Customer": customer})
+    s.check(two_way, f"customer {customer} has no 2-way service to start a discussion on", sd.NewMessage.id)
+    inbound = s.send_inbound({"service": two_way[0].value, "sender": _phone(s), "content": "A question"})
+    thread = (inbound or {}).get("threadId")
+    s.check(thread, f"the inbound message gave no threadId: {inbound!r}")
+    a = s.act({"CustomerId": customer, BODY: {"ThreadId": thread, "Content": "A discussion reply"}})
     s.equal(a.data.get("ThreadId"), thread, "ThreadId of the answer")
     s.check(a.data.get("MessageId"), "the answer has no MessageId")
-    s.note(f"replied in thread {thread}")
+    s.note(f"replied in thread {thread} of service {two_way[0].value}")
 
 
 def send_whatsapp_template_message(s: Steps) -> None:
