@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 ## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
 build: $(STAMP)
 	$(BIN)/connector build
+	$(BIN)/connector validate build/SmartDialog/apiDefinition.swagger.json
 
 ## make package: the certification submission, build/certification/SmartDialog/ and build/certification/SmartDialog.zip
 package: $(STAMP)

@@ -198,6 +198,17 @@ class ScriptHost:
         self._lock = threading.Lock()
         self._next_id = 0
 
+    @classmethod
+    def from_text(cls, text: str, *, name: str = "script.csx", workdir: str | Path | None = None,
+                  timeout: float = 5.0) -> "ScriptHost":
+        """A host for script text that is not on disk yet (e.g. ``render(connector)["script.csx"]``)."""
+        folder = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="connector-script-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+        host = cls(folder / name, workdir=folder, timeout=timeout)
+        host._own_workdir = workdir is None
+        return host
+
     # -- compiling ---------------------------------------------------------------------------------------
     def compile(self) -> Path:
         """Compile the script with the harness; returns the runner executable. Raises ScriptCompileError."""

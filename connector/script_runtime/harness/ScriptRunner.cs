@@ -37,11 +37,6 @@ public sealed class RecordingLogger : ILogger
 
 public sealed class RunnerContext : IScriptContext
 {
-    static readonly HttpClient Client = new HttpClient(new HttpClientHandler
-    {
-        AllowAutoRedirect = false, UseCookies = false, UseProxy = false,
-    }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-
     readonly Queue<JObject> canned;
     readonly bool useCanned;
     public readonly JArray Forwarded = new JArray();
@@ -66,8 +61,16 @@ public sealed class RunnerContext : IScriptContext
     {
         Forwarded.Add(await Protocol.DescribeRequest(request).ConfigureAwait(false));
         if (!useCanned)
-            return await Client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken)
-                               .ConfigureAwait(false);
+        {
+            // A connection of its own per request: a pooled one that the server closed after its last answer
+            // (an HTTP/1.0 server does) would fail now and then. The answer is read in full before disposal.
+            var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false };
+            using (var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan })
+            {
+                return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken)
+                                   .ConfigureAwait(false);
+            }
+        }
         if (canned.Count == 0)
             throw new InvalidOperationException("the script called SendAsync more often than the test gave canned responses");
         HttpResponseMessage response = Protocol.ToResponse(canned.Dequeue());
