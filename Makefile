@@ -22,6 +22,12 @@ build: $(STAMP)
 package: $(STAMP)
 	$(BIN)/connector package
 
+## make contract: start the mock, build its profile, run a scenario per visible action and the trigger through
+## the platform-like client (script.csx compiled by mcs), then schemathesis with every default check
+contract: $(STAMP)
+	bash scripts/setup-system.sh
+	$(BIN)/connector contract
+
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP)
 	bash scripts/setup-system.sh

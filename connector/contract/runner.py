@@ -42,8 +42,9 @@ class Outcome:
     def ok(self) -> bool:
         return self.status != "FAIL"
 
-    def line(self, width: int = 30) -> str:
-        return f"{self.status:4}  {self.name:{width}} {self.seconds:6.2f}s  {self.calls:3} calls  {self.detail}"
+    def line(self, width: int = 28) -> str:
+        calls = f"{self.calls:3} calls  " if self.calls else ""
+        return f"{self.status:4}  {self.name:{width}} {self.seconds:6.2f}s  {calls}{self.detail}"
 
 
 Injector = Callable[[dict[str, Any]], Any]  # makes the service receive a message; returns its answer
@@ -205,9 +206,8 @@ def scenario_set(folder: ConnectorFolder) -> ScenarioSet:
 
 def run_scenarios(client: PlatformClient, scenarios: list[Scenario], inject: Injector | None = None,
                   echo: Callable[[str], None] | None = None, notification_timeout: float = 5.0,
-                  quiet_period: float = 1.0) -> list[Outcome]:
+                  quiet_period: float = 1.0, width: int = 28) -> list[Outcome]:
     outcomes = []
-    width = max([len(s.name) for s in scenarios] + [10])
     for scenario in scenarios:
         op = client.folder.operation(scenario.operation_id)
         steps = Steps(client, op, inject, notification_timeout=notification_timeout, quiet_period=quiet_period)

@@ -119,19 +119,20 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
         except ContractFailure as exc:
             say(f"FAIL  sign-in: {exc}")
             return Report([Outcome("sign-in", "FAIL", str(exc), 0.0, 0)], None, time.perf_counter() - start, lines)
+        width = max([len(s.name) for s in scenarios] + [len("schemathesis")])
         outcomes = run_scenarios(client, scenarios, inject, echo=say,
                                  notification_timeout=options.notification_timeout,
-                                 quiet_period=options.quiet_period)
+                                 quiet_period=options.quiet_period, width=width)
         for problem in problems:
             outcomes.append(Outcome("scenarios", "FAIL", problem, 0.0, 0))
-            say(outcomes[-1].line())
+            say(outcomes[-1].line(width))
 
         fuzz = None
         if options.fuzz or (options.fuzz is None and mock is not None):
             target = stack.enter_context(MockServer(rate_limit=FUZZ_RATE_LIMIT, client_id=mock.client_id,
                                                     client_secret=mock.client_secret)) if mock else None
             fuzz = fuzz_folder(folder, options, target, receiver)
-            say(f"{'PASS' if fuzz.ok else 'FAIL'}  {'schemathesis':30} {fuzz.seconds:6.2f}s  {fuzz.detail()}")
+            say(Outcome("schemathesis", "PASS" if fuzz.ok else "FAIL", fuzz.detail(), fuzz.seconds, 0).line(width))
             if not fuzz.ok:
                 say(fuzz.problems())
         seconds = time.perf_counter() - start
