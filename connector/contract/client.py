@@ -269,6 +269,9 @@ class PlatformClient:
 
     def close(self) -> None:
         self.transport.close()
+        close_auth = getattr(self.auth, "close", None)
+        if close_auth is not None:
+            close_auth()
 
 
 # -- helpers -----------------------------------------------------------------------------------------

@@ -117,6 +117,9 @@ class OAuthSession:
         assert self.grant is not None
         return self.grant.access_token
 
+    def close(self) -> None:
+        self.http.close()
+
     # -- helpers -----------------------------------------------------------------------------------
     def _token_request(self, url: str, key: str, form: dict[str, str]) -> Grant:
         where = f"{PROPERTIES} {key} {url}"

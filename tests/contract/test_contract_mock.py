@@ -48,7 +48,7 @@ def make_client(folder_path: Path, mock: MockServer, receiver: CallbackReceiver,
                           receiver=receiver, **kw)
 
 
-def run(folder_path: Path, mock: MockServer, only: set[str] | None = None):
+def run(folder_path: Path, mock: MockServer, only: set[str] | None = None, inject: bool = True):
     with CallbackReceiver() as receiver:
         client = make_client(folder_path, mock, receiver)
         try:
@@ -56,7 +56,7 @@ def run(folder_path: Path, mock: MockServer, only: set[str] | None = None):
             assert problems == []
             if only:
                 scenarios = [s for s in scenarios if s.name in only]
-            outcomes = run_scenarios(client, scenarios, make_injector(mock.url + INBOUND_PATH),
+            outcomes = run_scenarios(client, scenarios, make_injector(mock.url + INBOUND_PATH) if inject else None,
                                      notification_timeout=5.0, quiet_period=1.0)
             return {o.name: o for o in outcomes}, client
         finally:
@@ -96,6 +96,14 @@ def test_every_visible_action_and_the_trigger_pass_against_the_mock(built, mock)
     assert "duplicate RequestId refused (409)" in outcomes["SendMessage"].detail
     assert "deleted via Location; nothing after" in outcomes["NewMessage"].detail
     assert "'Group 5202/B'" in outcomes["CreateGroupContact"].detail  # a path value with a space and a slash
+
+
+def test_without_a_way_to_inject_inbound_messages_those_steps_are_skipped(built, mock):
+    """What a real account gives: the trigger is still registered and deleted through Location."""
+    outcomes, client = run(built, mock, {"NewMessage", "SendDiscussionReplyMessage"}, inject=False)
+    assert {n: o.status for n, o in outcomes.items()} == {"NewMessage": "SKIP", "SendDiscussionReplyMessage": "SKIP"}
+    assert outcomes["NewMessage"].detail.startswith("registered on service 5101, deleted via Location; no way")
+    assert [c.operation_id for c in client.calls if c.method == "DELETE"] == ["DeleteTrigger"]
 
 
 # -- broken copies the client must catch, naming the place -------------------------------------------------
