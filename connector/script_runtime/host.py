@@ -16,6 +16,8 @@ run reports the response the platform would get, every request the script forwar
 
 from __future__ import annotations
 
+from ..platform import ALLOWED_NAMESPACES as _PLATFORM_NAMESPACES
+
 import base64
 import json
 import os
@@ -36,14 +38,7 @@ HARNESS = Path(__file__).resolve().parent / "harness"
 HARNESS_FILES = ("ScriptBase.cs", "ScriptRunner.cs")
 
 # The namespaces the platform lets a script use (certification facts, section 3): imported implicitly.
-ALLOWED_NAMESPACES = (
-    "System", "System.Collections", "System.Collections.Generic", "System.Diagnostics", "System.IO",
-    "System.IO.Compression", "System.Linq", "System.Net", "System.Net.Http", "System.Net.Http.Headers",
-    "System.Net.Security", "System.Security.Authentication", "System.Security.Cryptography", "System.Text",
-    "System.Text.RegularExpressions", "System.Threading", "System.Threading.Tasks", "System.Web", "System.Xml",
-    "System.Xml.Linq", "System.Drawing", "System.Drawing.Drawing2D", "System.Drawing.Imaging",
-    "Microsoft.Extensions.Logging", "Newtonsoft.Json", "Newtonsoft.Json.Linq",
-)
+ALLOWED_NAMESPACES = _PLATFORM_NAMESPACES
 REFERENCES = ("System.dll", "System.Core.dll", "System.Net.Http.dll", "System.Web.dll", "System.Xml.dll",
               "System.Xml.Linq.dll", "System.Drawing.dll", "System.IO.Compression.dll")
 NEWTONSOFT_CANDIDATES = ("/usr/lib/cli/Newtonsoft.Json-5.0/Newtonsoft.Json.dll",)

@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
+from ..platform import ALLOWED_NAMESPACES as _PLATFORM_NAMESPACES
+
 from functools import lru_cache
 
 from .findings import Reporter
 
 MAX_BYTES = 1024 * 1024
 MAX_SYNTAX_FINDINGS = 20
-ALLOWED_NAMESPACES = frozenset({
-    "System", "System.Collections", "System.Collections.Generic", "System.Diagnostics", "System.IO",
-    "System.IO.Compression", "System.Linq", "System.Net", "System.Net.Http", "System.Net.Http.Headers",
-    "System.Net.Security", "System.Security.Authentication", "System.Security.Cryptography", "System.Text",
-    "System.Text.RegularExpressions", "System.Threading", "System.Threading.Tasks", "System.Web", "System.Xml",
-    "System.Xml.Linq", "System.Drawing", "System.Drawing.Drawing2D", "System.Drawing.Imaging",
-    "Microsoft.Extensions.Logging", "Newtonsoft.Json", "Newtonsoft.Json.Linq",
-})
+ALLOWED_NAMESPACES = frozenset(_PLATFORM_NAMESPACES)
 
 
 @lru_cache(maxsize=1)

@@ -36,5 +36,6 @@ def test_json_report_shape(connector):
 
 def test_our_generated_smartdialog_has_no_errors_and_no_warnings():
     build = Path(__file__).resolve().parents[2] / "build" / "SmartDialog"
-    findings = findings_of(build / "apiDefinition.swagger.json")
+    findings = findings_of(build)
+    assert {f["file"].rsplit("/", 1)[-1] for f in findings} <= {"readme.md"}
     assert [f for f in findings if f["severity"] in ("error", "warning")] == []
