@@ -30,6 +30,10 @@ contract: $(STAMP)
 	bash scripts/setup-system.sh
 	$(BIN)/connector contract
 
+## make mock: run the stateful SmartDialog mock at http://127.0.0.1:8080 (state in build/mock.db; MOCK_ARGS=... for options)
+mock: $(STAMP)
+	$(BIN)/connector mock $(MOCK_ARGS)
+
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP) $(PACONN_STAMP)
 	bash scripts/setup-system.sh

@@ -49,8 +49,8 @@ def mock_swagger(connector: Connector, settings: Settings) -> dict[str, Any]:
 
 
 def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]]) -> Callable[[Any], Any]:
-    """A function giving a handler's answer (lower-case keys) the response schema's property names, keeping
-    only declared properties and dropping None values (absent, not null)."""
+    """A function giving a handler's answer (whose object keys are lower-case) the response schema's property
+    names, keeping only declared properties and dropping None values (absent, not null)."""
     if not schema:
         return lambda v: v
     while "$ref" in schema:
@@ -62,8 +62,12 @@ def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[s
         def shape_object(v: Any) -> Any:
             if not isinstance(v, dict):
                 return v
-            low = {str(k).lower(): x for k, x in v.items()}
-            return {name: sub(low[key]) for name, key, sub in fields if low.get(key) is not None}
+            out = {}
+            for name, key, sub in fields:
+                x = v.get(key)
+                if x is not None:
+                    out[name] = sub(x)
+            return out
         return shape_object
     items = schema.get("items")
     if isinstance(items, dict):
@@ -73,17 +77,38 @@ def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[s
 
 
 class RequestLog:
-    """One JSON line per request (never a token, a secret or a query string)."""
+    """One JSON line per request (never a token, a secret or a query string). Lines are buffered and
+    written at most every ``FLUSH_EVERY`` seconds (and at shutdown): one write per batch, not per request."""
+
+    FLUSH_EVERY = 0.25
 
     def __init__(self, stream: TextIO | None):
         self.stream = stream
+        self._lines: list[bytes] = []
+        self._timer: Any = None
 
     def __call__(self, entry: dict[str, Any]) -> None:
         if self.stream is None:
             return
         entry = {"ts": round(time.time(), 3), **entry}
+        self._lines.append(orjson.dumps(entry))
+        if self._timer is None:
+            try:
+                import asyncio
+
+                self._timer = asyncio.get_running_loop().call_later(self.FLUSH_EVERY, self.flush)
+            except RuntimeError:
+                self.flush()
+
+    def flush(self) -> None:
+        self._timer = None
+        if not self._lines or self.stream is None:
+            return
+        text = (b"\n".join(self._lines) + b"\n").decode("utf-8")
+        self._lines = []
         try:
-            self.stream.write(orjson.dumps(entry).decode() + "\n")
+            self.stream.write(text)
+            self.stream.flush()
         except (ValueError, OSError):  # the stream went away (shutdown): logging must never break a request
             pass
 
@@ -126,7 +151,7 @@ class MockApp:
             StarletteRoute("/_mock/inbound", self.inbound, methods=["POST"]),
             StarletteRoute("/_mock/health", self.health, methods=["GET"]),
             StarletteRoute("/_mock/swagger.json", self.serve_swagger, methods=["GET"]),
-        ], exception_handlers={404: self._not_found, 405: self._not_allowed})
+        ], exception_handlers={404: self._not_found, 405: self._not_allowed, Exception: self._failed})
 
     # -- ASGI entry ------------------------------------------------------------------------------------
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
@@ -147,6 +172,7 @@ class MockApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 try:
+                    self.store.start_checkpointer()
                     await self.jobs.start()
                 except Exception as exc:
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
@@ -155,6 +181,8 @@ class MockApp:
             elif message["type"] == "lifespan.shutdown":
                 await self.jobs.stop()
                 self.store.close()
+                self.log.flush()
+                print("connector mock: stopped; every acknowledged write is in the database", file=sys.stderr)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -164,7 +192,19 @@ class MockApp:
 
         async def send_status(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
+                try:
+                    await self.store.durable()  # nothing is acknowledged before it is committed
+                except Exception:
+                    message = {"type": "http.response.start", "status": 503, "headers": JSON_HEADERS}
+                    status[0] = 503
+                    await send(message)
+                    await send({"type": "http.response.body", "body": b'{"error":"storage_failed",'
+                                b'"message":"the database refused the write"}'})
+                    status.append("failed")
+                    return
                 status[0] = message["status"]
+            elif len(status) > 1:
+                return
             await send(message)
         try:
             await self.other(scope, receive, send_status)
@@ -183,6 +223,10 @@ class MockApp:
         except Exception:  # a bug, never the caller's fault: still JSON, and logged with its traceback
             traceback.print_exc(file=sys.stderr)
             status, payload = 500, {"error": "internal_error", "message": "the mock failed; see its log"}
+        try:
+            await self.store.durable()  # nothing is acknowledged before it is committed
+        except Exception as exc:
+            status, payload = 503, {"error": "storage_failed", "message": f"the database refused the write: {exc}"}
         if payload is None or status == 204:
             body = b""
             headers = []
@@ -212,12 +256,7 @@ class MockApp:
                                    "allowed": allowed}, [(b"allow", ", ".join(allowed).encode())]
             return None, 404, {"error": "not_found", "message": f"no operation at {method} {scope['path']}"}, []
 
-        headers: dict[str, str] = {}
-        for k, v in scope["headers"]:
-            try:
-                headers[k.decode("latin-1")] = v.decode("utf-8")
-            except UnicodeDecodeError:
-                headers[k.decode("latin-1")] = v.decode("latin-1")
+        headers = _Headers(scope["headers"])
 
         # authentication, scope, throttling
         auth = headers.get("authorization", "")
@@ -335,6 +374,10 @@ class MockApp:
     async def serve_swagger(self, request: Request) -> Response:
         return JSONResponse(self.swagger)
 
+    async def _failed(self, request: Request, exc: Exception) -> Response:
+        traceback.print_exception(exc, file=sys.stderr)
+        return JSONResponse({"error": "internal_error", "message": "the mock failed; see its log"}, 500)
+
     async def _not_found(self, request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "not_found", "message": f"no endpoint at {request.method} {request.url.path}"},
                             404)
@@ -343,6 +386,24 @@ class MockApp:
         return JSONResponse({"error": "method_not_allowed",
                              "message": f"{request.method} is not allowed at {request.url.path}"}, 405,
                             headers=getattr(exc, "headers", None))
+
+
+class _Headers(dict):
+    """Request headers by lower-case name, decoded only when read (most are never looked at)."""
+
+    __slots__ = ()
+
+    def __init__(self, raw: list[tuple[bytes, bytes]]):
+        super().__init__(raw)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        value = dict.get(self, name.encode("latin-1"))
+        if value is None:
+            return default
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.decode("latin-1")
 
 
 class _TooLarge(Exception):

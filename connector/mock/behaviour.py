@@ -11,13 +11,15 @@ thread exist for the signed-in user) and raises ``ApiError`` with a JSON-able an
 from __future__ import annotations
 
 import json
+import random
 import re
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import orjson
 
 from .. import smartdialog as sd
 from .config import Settings
@@ -26,6 +28,18 @@ from .oauth import Grant
 from .phones import PhoneError, canonical_phone, known_region
 from .sms import part_count
 from .store import Store
+
+_random = random.Random()  # ids need to be unique, not secret (tokens and codes use the secrets module)
+
+
+def new_id() -> str:
+    """A time-ordered UUID (version 7, RFC 9562): new rows land at the end of the B-tree, which makes an
+    insert touch one page instead of a random one (twice as fast under load as random version 4 ids)."""
+    ms = int(time.time() * 1000)
+    r = _random.getrandbits(74)
+    h = f"{ms & 0xFFFFFFFFFFFF:012x}7{(r >> 62) & 0xFFF:03x}{0x8 | ((r >> 60) & 3):x}{r & ((1 << 60) - 1):015x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
 
 REQUEST_ID_MEMORY = 7 * 86400  # the reference page: a RequestId is "remembered" for 7 days
 _PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
@@ -86,6 +100,7 @@ class SmartDialog:
         self.jobs = jobs
         self.notification = notification  # shapes an inbound message as the trigger's payload
         jobs.local["send"] = self._release_scheduled
+        self._load_static()
         trigger = sd.connector.triggers[0]
         self.handlers: dict[str, Callable[[Call], tuple[int | None, Any]]] = {
             sd.GetUserCustomers.id: self.get_user_customers,
@@ -111,17 +126,25 @@ class SmartDialog:
         }
 
     # -- lookups shared by the handlers ----------------------------------------------------------------
+    def _load_static(self) -> None:
+        """Users' customers and the services are fixture data no operation changes: read them once."""
+        self._customers: dict[str, frozenset[str]] = {}
+        self._customer_list: dict[str, list[dict[str, str]]] = {}
+        for user, cid, name in self.store.all("SELECT u.user_id, c.id, c.name FROM user_customers u JOIN customers c "
+                                              "ON c.id = u.customer_id ORDER BY u.user_id, u.position"):
+            self._customers[user] = self._customers.get(user, frozenset()) | {cid}
+            self._customer_list.setdefault(user, []).append({"customerid": cid, "customername": name})
+        self._services = {(r["customer_id"], r["id"]): dict(r) for r in self.store.all("SELECT * FROM services")}
+
     def customer(self, call: Call, param: str) -> str:
         cid = call.params[param]
-        row = self.store.one("SELECT 1 FROM user_customers WHERE user_id = ? AND customer_id = ?",
-                             call.grant.user_id, cid)
-        if row is None:
+        if cid not in self._customers.get(call.grant.user_id, ()):
             raise ApiError(404, "not_found", f"customer {cid!r} does not exist or is not one of user "
                            f"{call.grant.user_id!r}'s customers", parameter=param)
         return cid
 
     def service(self, customer: str, sid: str, param: str, types: tuple[str, ...]) -> Any:
-        row = self.store.one("SELECT * FROM services WHERE id = ? AND customer_id = ?", sid, customer)
+        row = self._services.get((customer, sid))
         if row is None:
             raise ApiError(404, "not_found", f"service {sid!r} is not a service of customer {customer!r}",
                            parameter=param)
@@ -151,9 +174,7 @@ class SmartDialog:
 
     # -- internal helpers (dropdowns) ------------------------------------------------------------------
     def get_user_customers(self, call: Call) -> tuple[int | None, Any]:
-        rows = self.store.all("SELECT c.id, c.name FROM user_customers u JOIN customers c ON c.id = u.customer_id "
-                              "WHERE u.user_id = ? ORDER BY u.position", call.grant.user_id)
-        return None, {"customerusers": [{"customerid": r[0], "customername": r[1]} for r in rows]}
+        return None, {"customerusers": self._customer_list.get(call.grant.user_id, [])}
 
     def get_customer_services(self, call: Call) -> tuple[int | None, Any]:
         cid = self.customer(call, "Customer-Id")
@@ -165,13 +186,12 @@ class SmartDialog:
 
     def get_templates(self, call: Call) -> tuple[int | None, Any]:
         cid = self.customer(call, "Customer-Id")
-        sql, args = "SELECT * FROM templates WHERE customer_id = ?", [cid]
+        sql, args = "SELECT id, display_name, raw_content FROM templates WHERE customer_id = ?", [cid]
         if call.params.get("TemplateId"):
             sql += " AND id = ?"
             args.append(call.params["TemplateId"])
         rows = self.store.all(sql + " ORDER BY created, id", *args)
-        return None, [{"id": r["id"], "displayname": r["display_name"],
-                       "extensionparameters": {"rawcontent": r["raw_content"]}} for r in rows]
+        return None, [{"id": r[0], "displayname": r[1], "extensionparameters": {"rawcontent": r[2]}} for r in rows]
 
     def get_categories(self, call: Call) -> tuple[int | None, Any]:
         return None, [r[0] for r in self.store.all("SELECT name FROM template_categories ORDER BY position")]
@@ -196,8 +216,8 @@ class SmartDialog:
         dlr = body.get("dlrurl") or None
         self.callback_url(dlr, "/DlrUrl")
         request_id = body.get("requestid") or None
-        message_id = str(uuid.uuid4())
-        answer_recipients = [{"address": a, "id": str(uuid.uuid4())} for a in recipients]
+        message_id = new_id()
+        answer_recipients = [{"address": a, "id": new_id()} for a in recipients]
         with self.store.tx() as c:
             if request_id:
                 seen = c.execute("SELECT message_id, created FROM request_ids WHERE customer_id = ? AND request_id = ?",
@@ -208,13 +228,12 @@ class SmartDialog:
                                    pointer="/RequestId", messageId=seen["message_id"])
                 c.execute("INSERT OR REPLACE INTO request_ids VALUES (?, ?, ?, ?)",
                           (customer, request_id, message_id, now))
-            c.execute("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            c.execute("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       (message_id, call.operation_id, customer, service["id"] if service is not None else None,
                        parent, thread, sender, content, protocol, parts, send_at if scheduled else now,
                        "Scheduled" if scheduled else "Sent", request_id, dlr,
-                       json.dumps(extra or {}, ensure_ascii=False), now))
-            c.executemany("INSERT INTO recipients VALUES (?, ?, ?, ?)",
-                          [(r["id"], message_id, r["address"], i) for i, r in enumerate(answer_recipients)])
+                       orjson.dumps(answer_recipients).decode(),
+                       orjson.dumps(extra).decode() if extra else "{}", now))
             if scheduled:
                 self.jobs.add("send", due=send_at, ref=message_id)
             elif dlr:
@@ -237,9 +256,7 @@ class SmartDialog:
         now = time.time()
         self.store.conn.execute("UPDATE messages SET status = 'Sent', send_at = ? WHERE id = ?", (now, message["id"]))
         if message["dlr_url"]:
-            recipients = [{"id": r["id"], "address": r["address"]} for r in self.store.all(
-                "SELECT id, address FROM recipients WHERE message_id = ? ORDER BY position", message["id"])]
-            self._queue_reports(message["id"], message["dlr_url"], recipients, now)
+            self._queue_reports(message["id"], message["dlr_url"], json.loads(message["recipients"]), now)
 
     @staticmethod
     def _recipients(body: dict[str, Any]) -> list[str]:
@@ -338,7 +355,7 @@ class SmartDialog:
                 raise ApiError(409, "conflict", f"/DisplayName: customer {customer!r} already has a template named "
                                f"{body['displayname']!r}", pointer="/DisplayName")
             c.execute("INSERT INTO templates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      (str(uuid.uuid4()), customer, identity, body["displayname"], body["rawcontent"],
+                      (new_id(), customer, identity, body["displayname"], body["rawcontent"],
                        body["category"], body["language"], json.dumps(body.get("buttons") or []),
                        body.get("attachmenturl"), time.time()))
         return None, None
@@ -395,7 +412,7 @@ class SmartDialog:
         service = self.group(call)
         body = {**lower(call.body_defaults), **lower(call.body)}
         phone = self.phone(body["phone"], body.get("phonenumberregions") or [], {"pointer": "/phone"})
-        contact_id = str(uuid.uuid4())
+        contact_id = new_id()
         now = time.time()
         with self.store.tx() as c:
             if c.execute("SELECT 1 FROM contacts WHERE service_id = ? AND phone = ?", (service, phone)).fetchone():
@@ -445,7 +462,7 @@ class SmartDialog:
         if body["actiontype"] != "HttpRequest":
             raise ApiError(400, "invalid_request", "/actionType: only HttpRequest actions are supported",
                            pointer="/actionType")
-        sub_id = str(uuid.uuid4())
+        sub_id = new_id()
         with self.store.tx() as c:
             c.execute("INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       (sub_id, svc["id"], customer, options["endpointurl"], options["httpverb"].upper(),
@@ -495,14 +512,14 @@ class SmartDialog:
             raise ApiError(400, "invalid_service", f"/service: {svc['id']!r} is a {svc['type']} service; inbound "
                            "messages arrive at TwoWay services", pointer="/service")
         now = time.time()
-        message_id = data.get("messageId") or str(uuid.uuid4())
+        message_id = data.get("messageId") or new_id()
         with self.store.tx() as c:
             if c.execute("SELECT 1 FROM inbound WHERE id = ?", (message_id,)).fetchone():
                 raise ApiError(409, "conflict", f"/messageId: {message_id!r} was already delivered",
                                pointer="/messageId")
             thread = c.execute("SELECT id FROM threads WHERE service_id = ? AND participant = ?",
                                (svc["id"], data["sender"])).fetchone()
-            thread_id = thread["id"] if thread else str(uuid.uuid4())
+            thread_id = thread["id"] if thread else new_id()
             if thread is None:
                 c.execute("INSERT INTO threads VALUES (?, ?, ?, ?, ?)",
                           (thread_id, svc["customer_id"], svc["id"], data["sender"], now))
@@ -512,7 +529,7 @@ class SmartDialog:
             c.execute("INSERT INTO inbound VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       (message_id, svc["id"], thread_id, message["sender"], message["recipient"], message["content"],
                        message["protocol"], json.dumps(attachments, ensure_ascii=False), now))
-            payload = json_bytes(self.notification(message))
+            payload = json_bytes(self.notification(lower(message)))
             subs = c.execute("SELECT id, url, verb FROM subscriptions WHERE pipeline_id = ? ORDER BY created",
                              (svc["id"],)).fetchall()
             for sub in subs:

@@ -86,7 +86,8 @@ def serve(settings: Settings) -> None:
             stream = sys.stdout
         else:
             Path(settings.log_file).parent.mkdir(parents=True, exist_ok=True)
-            stream = open(settings.log_file, "a", encoding="utf-8", buffering=1)
+            stream = open(settings.log_file, "a", encoding="utf-8")
+    _check_port(settings)
     app = MockApp(settings, log_stream=stream)
     url = settings.public_url
     click.echo(f"connector mock: SmartDialog at {url}{app.table.base_path} (OAuth at {url}/oauth2/v2.0/authorize, "
@@ -97,11 +98,24 @@ def serve(settings: Settings) -> None:
     server = uvicorn.Server(config)
     try:
         server.run()
-    except OSError as exc:  # e.g. the port is taken
-        raise ConnectorError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}; pick "
-                             "another --port.") from None
+    except (OSError, SystemExit) as exc:  # uvicorn exits with 3 when it cannot bind
+        raise ConnectorError(f"cannot listen on {settings.host}:{settings.port} ({exc}); pick another "
+                             "--port.") from None
     if not server.started:
         raise ConnectorError(f"the server did not start on {settings.host}:{settings.port}; is the port free?")
+
+
+def _check_port(settings: Settings) -> None:
+    import socket
+
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError as exc:
+            raise ConnectorError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}; "
+                                 "pick another --port.") from None
 
 
 @mock.command()

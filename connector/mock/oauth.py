@@ -113,8 +113,10 @@ class AuthorizationServer:
     # -- /authorize ------------------------------------------------------------------------------------
     async def authorize(self, request: Request) -> Response:
         if request.method == "POST":
-            form = await request.form()
-            params = {k: str(v) for k, v in form.items()}
+            raw = await request.body()
+            if len(raw) > 64 * 1024:
+                return self._page_error(413, "invalid_request", "the sign-in form is too large")
+            params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         else:
             params = dict(request.query_params)
         client_id, redirect_uri = params.get("client_id", ""), params.get("redirect_uri", "")

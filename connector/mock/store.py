@@ -4,17 +4,21 @@ Durability, precisely: the database runs in WAL mode with ``synchronous=NORMAL``
 request makes is committed (``COMMIT`` returned) before the response is sent, so an acknowledged write
 survives the server process being stopped or killed at any moment; what ``NORMAL`` gives up is only the
 last transactions before a power cut or an operating-system crash (``--sync full`` fsyncs every commit and
-closes that gap too, at a cost in throughput). A graceful shutdown checkpoints the WAL into the main file.
+closes that gap too, at a cost in throughput). The WAL is checkpointed into the main file by a background
+thread every second and completely (TRUNCATE) on a graceful shutdown.
 
 One connection serves the whole server, used only from the event-loop thread: the statements are
 microseconds long, so running them inline is faster than any thread hop and serialises writes for free.
+Concurrent requests share commits (group commit, see ``Store.tx``); no response leaves before its commit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +30,7 @@ from ..errors import UsageError
 
 DEFAULT_FIXTURE = Path(__file__).with_name("fixture.yaml")
 SCHEMA_VERSION = "1"
+CHECKPOINT_EVERY = 1.0  # seconds between background WAL checkpoints
 SERVICE_TYPES = ("OneWay", "TwoWay", "Group")
 
 SCHEMA = """
@@ -43,6 +48,7 @@ CREATE TABLE IF NOT EXISTS regions (value TEXT PRIMARY KEY, name TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS templates (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, identity TEXT NOT NULL,
   display_name TEXT NOT NULL, raw_content TEXT NOT NULL, category TEXT NOT NULL, language TEXT NOT NULL,
   buttons TEXT NOT NULL DEFAULT '[]', attachment_url TEXT, created REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS templates_by_customer ON templates (customer_id, created);
 CREATE TABLE IF NOT EXISTS contacts (id TEXT PRIMARY KEY, service_id TEXT NOT NULL, phone TEXT NOT NULL,
   data TEXT NOT NULL, failed_messages INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL, updated REAL NOT NULL,
   UNIQUE (service_id, phone));
@@ -51,10 +57,7 @@ CREATE TABLE IF NOT EXISTS threads (id TEXT PRIMARY KEY, customer_id TEXT NOT NU
 CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, operation TEXT NOT NULL, customer_id TEXT NOT NULL,
   service_id TEXT, parent_id TEXT, thread_id TEXT, sender TEXT, content TEXT NOT NULL, protocol TEXT NOT NULL,
   parts INTEGER NOT NULL, send_at REAL, status TEXT NOT NULL, request_id TEXT, dlr_url TEXT,
-  data TEXT NOT NULL DEFAULT '{}', created REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS recipients (id TEXT PRIMARY KEY, message_id TEXT NOT NULL, address TEXT NOT NULL,
-  position INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS recipients_by_message ON recipients (message_id);
+  recipients TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}', created REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS request_ids (customer_id TEXT NOT NULL, request_id TEXT NOT NULL, message_id TEXT NOT NULL,
   created REAL NOT NULL, PRIMARY KEY (customer_id, request_id));
 CREATE TABLE IF NOT EXISTS inbound (id TEXT PRIMARY KEY, service_id TEXT NOT NULL, thread_id TEXT NOT NULL,
@@ -93,6 +96,7 @@ class Store:
             self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run in a thread, off the event loop
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
@@ -100,11 +104,18 @@ class Store:
                              "or delete the file.") from None
         self.conn.row_factory = sqlite3.Row
         self._depth = 0
+        self._open = False  # a group-commit transaction is open
+        self._commit_scheduled = False
+        self._waiters: list[asyncio.Future] = []
+        self._checkpointer: threading.Thread | None = None
 
     # -- transactions ----------------------------------------------------------------------------------
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, committed when the block ends (nested blocks join the outer one)."""
+        """One unit of writes. Inside a running event loop the units of concurrent requests share one SQLite
+        transaction (group commit): each unit is a SAVEPOINT (an error rolls back that unit only) and the
+        transaction commits on the loop's next turn; ``durable()`` waits for that commit, and the app awaits
+        it before any response goes out. Outside a loop (seeding, tools) a unit commits at once."""
         if self._depth:
             self._depth += 1
             try:
@@ -112,17 +123,63 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if not self._open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._open = True
+        self.conn.execute("SAVEPOINT unit")
         self._depth = 1
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK TO unit")
+            self.conn.execute("RELEASE unit")
             raise
         else:
-            self.conn.execute("COMMIT")
+            self.conn.execute("RELEASE unit")
         finally:
             self._depth = 0
+            self._schedule_commit()
+
+    def _schedule_commit(self) -> None:
+        if self._commit_scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.commit()
+            return
+        self._commit_scheduled = True
+        loop.call_soon(self.commit)
+
+    def commit(self) -> None:
+        self._commit_scheduled = False
+        if not self._open:
+            return
+        waiters, self._waiters = self._waiters, []
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self._open = False
+            for w in waiters:
+                if not w.done():
+                    w.set_exception(exc)
+            return
+        self._open = False
+        for w in waiters:
+            if not w.done():
+                w.set_result(None)
+
+    async def durable(self) -> None:
+        """Return once every write made so far is committed (at once when nothing is pending)."""
+        if not self._open:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        await waiter
 
     def one(self, sql: str, *args: Any) -> sqlite3.Row | None:
         return self.conn.execute(sql, args).fetchone()
@@ -134,7 +191,32 @@ class Store:
         row = self.one("SELECT value FROM meta WHERE key = ?", key)
         return row["value"] if row else None
 
+    def start_checkpointer(self) -> None:
+        """Copy the WAL into the database file every second from a thread with its own connection, so the
+        fsync a checkpoint needs never stalls the event loop (a passive checkpoint never blocks writers)."""
+        if self.path == ":memory:" or self._checkpointer is not None:
+            return
+        self._stop_checkpoints = threading.Event()
+
+        def work() -> None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            try:
+                while not self._stop_checkpoints.wait(CHECKPOINT_EVERY):
+                    try:
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    except sqlite3.Error:
+                        pass
+            finally:
+                conn.close()
+        self._checkpointer = threading.Thread(target=work, name="connector-mock-checkpoint", daemon=True)
+        self._checkpointer.start()
+
     def close(self) -> None:
+        self.commit()
+        if self._checkpointer is not None:
+            self._stop_checkpoints.set()
+            self._checkpointer.join(timeout=10)
+            self._checkpointer = None
         try:
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
