@@ -24,6 +24,12 @@ build: $(STAMP)
 package: $(STAMP)
 	$(BIN)/connector package
 
+## make contract: start the mock, build its profile, run a scenario per visible action and the trigger through
+## the platform-like client (script.csx compiled by mcs), then schemathesis with every default check
+contract: $(STAMP)
+	bash scripts/setup-system.sh
+	$(BIN)/connector contract
+
 ## make mock: run the stateful SmartDialog mock at http://127.0.0.1:8080 (state in build/mock.db; MOCK_ARGS=... for options)
 mock: $(STAMP)
 	$(BIN)/connector mock $(MOCK_ARGS)

@@ -43,6 +43,10 @@ from connector.model import (
 SCOPE_PREFIX = "https://arenafi.onmicrosoft.com/smartdialog-integrations-api/"
 B2C = "https://arenafi.b2clogin.com/arenafi.onmicrosoft.com/B2C_1A_SmartDialog_Integrations/oauth2/v2.0"
 
+# Every operation can fail: a 4xx or 5xx answer (bad input, unknown customer, service or contact, missing
+# scope, duplicate RequestId, throttling). Certification allows a `default` response only without a schema.
+FAILED = Response(status="default", description="The request failed; the status code and message say why.")
+
 # ---------------------------------------------------------------------------------------------------------
 # Internal helper operations: they fill the dropdowns and are never shown to users.
 
@@ -55,7 +59,7 @@ GetUserCustomers = Operation(
             string("customerId", "Customer Id", "Identifier of the customer."),
             string("customerName", "Customer Name", "Name of the customer."),
         ), "Customer Users", "Customers the user can act for."),
-    )),),
+    )), FAILED,),
 )
 
 GetCustomerServices = Operation(
@@ -73,7 +77,7 @@ GetCustomerServices = Operation(
         object_schema(
             string("id", "Service Id", "Identifier of the service."),
             string("name", "Service Name", "Name of the service."),
-        ))),),
+        ))), FAILED,),
 )
 
 GetCustomerWhatsAppTemplates = Operation(
@@ -91,7 +95,7 @@ GetCustomerWhatsAppTemplates = Operation(
             string("displayName", "Display Name", "Display name of the template."),
             obj("extensionParameters", string("rawContent", "Raw Content", "Template content."),
                 summary="Extension Parameters", description="WhatsApp specific template data."),
-        ))),),
+        ))), FAILED,),
 )
 
 GetWhatsappTemplateCategories = Operation(
@@ -100,7 +104,7 @@ GetWhatsappTemplateCategories = Operation(
     summary="Get WhatsApp template categories",
     description="Lists the categories a WhatsApp template can have.",
     responses=(Response(status="200", description="The template categories.",
-                        schema=array_of(Schema(type="string"))),),
+                        schema=array_of(Schema(type="string"))), FAILED,),
 )
 
 GetCustomerWhatsappIdentities = Operation(
@@ -112,7 +116,7 @@ GetCustomerWhatsappIdentities = Operation(
     responses=(Response(status="200", description="The WhatsApp identities of the customer.", schema=array_of(
         object_schema(obj("inputSource", string("address", "Address", "The WhatsApp identity number."),
                           summary="Input Source", description="Where messages of this identity come from."),
-                      ))),),
+                      ))), FAILED,),
 )
 
 GetPhoneNumberRegions = Operation(
@@ -122,7 +126,7 @@ GetPhoneNumberRegions = Operation(
     responses=(Response(status="200", description="The phone number regions.", schema=array_of(object_schema(
         string("value", "Region Code", "Two-letter region code."),
         string("name", "Region Name", "Name of the region."),
-    ))),),
+    ))), FAILED,),
 )
 
 DeleteTrigger = Operation(
@@ -134,7 +138,7 @@ DeleteTrigger = Operation(
         path("Pipeline-Id", "Pipeline Id", "Identifier of the pipeline that holds the webhook."),
         path("Action-Id", "Action Id", "Identifier of the webhook action to delete."),
     ),
-    responses=(Response(status="204", description="The webhook was deleted."),),
+    responses=(Response(status="204", description="The webhook was deleted."), FAILED,),
 )
 
 # ---------------------------------------------------------------------------------------------------------
@@ -192,7 +196,7 @@ MESSAGE_BODY = object_schema(
         obj("Personalization", summary="Personalization",
             description="Personalization values for this recipient, by placeholder name.",
             additional_properties=Schema(type="string")),
-    ), "Recipients", "The recipients of the message.", required=True),
+    ), "Recipients", "The recipients of the message.", required=True, extra={"minItems": 1}),
     string("AttachmentUri", "Attachment Uri",
            "Attachment Uri to be used when sending WhatsApp message that contains an attachment."),
     CUSTOMER_DATA,
@@ -226,7 +230,7 @@ SendMessage = Operation(
     summary="Send Message", description="Send a Message to recipients.",
     parameters=(SEND_CUSTOMER, send_service(False),
                 body(MESSAGE_BODY, "Message", "The message to send and its recipients.")),
-    responses=(Response(status="200", description="The message was accepted.", schema=sent_message()),),
+    responses=(Response(status="200", description="The message was accepted.", schema=sent_message()), FAILED,),
 )
 
 SendReplyMessage = Operation(
@@ -235,7 +239,7 @@ SendReplyMessage = Operation(
     parameters=(path("ParentMessageId", "ParentMessage Id", "The Parent message Id to reply to."),
                 SEND_CUSTOMER, send_service(True),
                 body(MESSAGE_BODY, "Message", "The reply to send and its recipients.")),
-    responses=(Response(status="200", description="The reply was accepted.", schema=sent_message()),),
+    responses=(Response(status="200", description="The reply was accepted.", schema=sent_message()), FAILED,),
 )
 
 SendDiscussionReplyMessage = Operation(
@@ -250,7 +254,7 @@ SendDiscussionReplyMessage = Operation(
         ), "Discussion Reply", "The reply and the thread it belongs to."),
     ),
     responses=(Response(status="200", description="The reply was accepted.", schema=sent_message(
-        string("ThreadId", "ThreadId", "Identifier of Thread that the message was sent to."))),),
+        string("ThreadId", "ThreadId", "Identifier of Thread that the message was sent to."))), FAILED,),
 )
 
 SendWhatsappTemplateMessage = Operation(
@@ -265,7 +269,7 @@ SendWhatsappTemplateMessage = Operation(
                                      args={"Customer-Id": Ref("Customer-Id")})),
             array("Recipients", object_schema(
                 string("Address", "Address", "Message recipient address.", required=True),
-            ), "Recipients", "The recipients of the message.", required=True),
+            ), "Recipients", "The recipients of the message.", required=True, extra={"minItems": 1}),
             array("BodyParameters", Schema(type="string"), "BodyParameters", "BodyParameters"),
             array("HeaderParameters", Schema(type="string"), "HeaderParameters", "HeaderParameters"),
             array("Buttons", object_schema(
@@ -284,7 +288,7 @@ SendWhatsappTemplateMessage = Operation(
         ), "WhatsApp Message", "The template message to send and its recipients."),
     ),
     responses=(Response(status="200", description="The message was accepted.",
-                        schema=sent_message(camel=True)),),
+                        schema=sent_message(camel=True)), FAILED,),
 )
 
 # ---------------------------------------------------------------------------------------------------------
@@ -313,7 +317,7 @@ CreateWhatsappTemplate = Operation(
             string("AttachmentUrl", "Attachment Url", "URL to an example attachment."),
         ), "Template", "The template to create."),
     ),
-    responses=(Response(status="204", description="The template was created."),),
+    responses=(Response(status="204", description="The template was created."), FAILED,),
 )
 
 
@@ -322,7 +326,7 @@ def _opt(op_id: str, method: str, summary: str, description: str, sender: str, r
         id=op_id, scope=SCOPE_PREFIX + "WhatsApp", method=method, path="/whatsapp/opt-in/sender/{Sender}/recipient/{Recipient}",
         visibility="important", deprecated=True, summary=summary, description=description,
         parameters=(path("Sender", "Sender address", sender), path("Recipient", "Recipient address", recipient)),
-        responses=(Response(status="204", description="Done."),),
+        responses=(Response(status="204", description="Done."), FAILED,),
     )
 
 
@@ -390,7 +394,7 @@ GetGroupContact = Operation(
             string("name", "Name", "Custom contact property name."),
             string("value", "Value", "Custom contact property value."),
         ), "Custom Properties", "Custom Contact Property collection saved for the Contact."),
-    )),),
+    )), FAILED,),
 )
 
 CreateGroupContact = Operation(
@@ -398,7 +402,7 @@ CreateGroupContact = Operation(
     summary="Create group contact", description="Create a contact in a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
                 body(object_schema(*contact_fields(with_phone=True)), "Contact", "The contact to create.")),
-    responses=(Response(status="200", description="Unique Id of the created Contact.", schema=UUID),),
+    responses=(Response(status="200", description="Unique Id of the created Contact.", schema=UUID), FAILED,),
 )
 
 UpdateGroupContact = Operation(
@@ -407,7 +411,7 @@ UpdateGroupContact = Operation(
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
                 reusing(PHONE, description="The Phone number of the contact to update."),
                 body(object_schema(*contact_fields(with_phone=False)), "Contact", "The new values of the contact.")),
-    responses=(Response(status="200", description="Whether the contact was updated.", schema=BOOLEAN),),
+    responses=(Response(status="200", description="Whether the contact was updated.", schema=BOOLEAN), FAILED,),
 )
 
 DeleteGroupContact = Operation(
@@ -415,14 +419,14 @@ DeleteGroupContact = Operation(
     summary="Delete Group Contact", description="Delete group contact using phone number.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
                 reusing(PHONE, description="The Phone number of the contact to Delete.")),
-    responses=(Response(status="200", description="Whether the contact was deleted.", schema=BOOLEAN),),
+    responses=(Response(status="200", description="Whether the contact was deleted.", schema=BOOLEAN), FAILED,),
 )
 
 DeleteAllGroupContacts = Operation(
     id="DeleteAllGroupContacts", scope=SCOPE_PREFIX + "Group.Management", method="DELETE", path="/groupcontact/{Customer}/{Group Service}",
     summary="Delete All Group Contacts", description="Delete all contacts of a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE),
-    responses=(Response(status="200", description="Whether the contacts were deleted.", schema=BOOLEAN),),
+    responses=(Response(status="200", description="Whether the contacts were deleted.", schema=BOOLEAN), FAILED,),
 )
 
 # ---------------------------------------------------------------------------------------------------------
@@ -465,7 +469,7 @@ NewMessage = Operation(
         ), "Webhook", "The webhook registration.", visibility="internal"),
     ),
     responses=(Response(status="201", description="The webhook was registered.", schema=object_schema(
-        string("id", "Subscription Id", "Identifier of the webhook subscription."))),),
+        string("id", "Subscription Id", "Identifier of the webhook subscription."))), FAILED,),
     notification=INBOUND_MESSAGE,
     notification_description="A new message arrived to the 2-Way service.",
     webhook_delete=DeleteTrigger,

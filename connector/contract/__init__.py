@@ -1,0 +1,1 @@
+"""Contract tests: drive a built connector folder the way Power Automate does (``connector contract``)."""

@@ -1,0 +1,45 @@
+"""``connector contract``: drive the built connector the way Power Automate does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import ConnectorError
+
+
+@click.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", default=None, metavar="URL",
+              help="Run against this API root (scheme, host and basePath) instead of starting the mock; "
+                   "needs FOLDER.")
+@click.option("--token", default=None, envvar="CONNECTOR_TOKEN", metavar="TOKEN",
+              help="Bearer token to call with instead of signing in (env CONNECTOR_TOKEN).")
+@click.option("--client-id", default=None, help="OAuth client id for signing in (default: the mock's).")
+@click.option("--client-secret", default=None, envvar="CONNECTOR_CLIENT_SECRET",
+              help="OAuth client secret (env CONNECTOR_CLIENT_SECRET).")
+@click.option("--login-hint", default="demo", show_default=True,
+              help="User to sign in as without a page (sent with prompt=none).")
+@click.option("--inbound-url", default=None, metavar="URL",
+              help="Where to inject inbound messages for the trigger scenario (default: the started mock's "
+                   "/_mock/inbound; none against a real account).")
+@click.option("--schemathesis/--no-schemathesis", "fuzz", default=None,
+              help="Run schemathesis with the swagger (default: only against a mock this command starts).")
+@click.option("--max-examples", default=10, show_default=True, help="schemathesis test cases per operation.")
+def contract(folder: Path | None, base_url: str | None, token: str | None, client_id: str | None,
+             client_secret: str | None, login_hint: str, inbound_url: str | None, fuzz: bool | None,
+             max_examples: int) -> None:
+    """Run one scenario per visible action and trigger of the built connector through a platform-like
+    client (OAuth sign-in, dropdowns, script.csx, webhooks, retries), then schemathesis.
+
+    Without --base-url it starts `connector mock` on a free port and builds the mock profile into a
+    temporary folder (or uses FOLDER). Prints one line per scenario and a total; exits 1 on any failure."""
+    from .session import Options, run_contract
+
+    report = run_contract(Options(folder=folder, base_url=base_url.rstrip("/") if base_url else None, token=token,
+                                  client_id=client_id, client_secret=client_secret, login_hint=login_hint,
+                                  inbound_url=inbound_url, fuzz=fuzz, max_examples=max_examples),
+                          echo=click.echo)
+    if not report.ok:
+        raise ConnectorError("the contract run failed (see the FAIL lines above)")

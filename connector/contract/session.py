@@ -1,0 +1,194 @@
+"""One contract run: the service (a mock this run starts, or a base URL), the built folder, the
+platform-like client signed in, every scenario, and schemathesis against the mock."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..errors import ConnectorError, UsageError
+from .client import PlatformClient
+from .folder import ConnectorFolder, ContractFailure, OAuthSettings
+from .fuzz import FuzzResult, run_schemathesis
+from .mockproc import MockServer
+from .oauth import OAuthSession, StaticToken, TokenSource
+from .receiver import CallbackReceiver
+from .retry import RetryPolicy
+from .runner import Outcome, run_scenarios, scenario_set
+from .script import transport_for
+from .transport import DirectTransport
+
+INBOUND_PATH = "/_mock/inbound"
+SCENARIO_RATE_LIMIT = 100_000  # the scenarios are not a load test; throttling has its own tests
+FUZZ_RATE_LIMIT = 1_000_000
+
+
+@dataclass
+class Options:
+    folder: Path | None = None
+    base_url: str | None = None
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    login_hint: str = "demo"
+    inbound_url: str | None = None
+    fuzz: bool | None = None  # None: only against a mock this run starts
+    max_examples: int = 10
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    notification_timeout: float = 5.0
+    quiet_period: float = 1.0
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome]
+    fuzz: FuzzResult | None
+    seconds: float
+    lines: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes) and (self.fuzz is None or self.fuzz.ok)
+
+
+def build_mock_folder(out: Path, mock_url: str, model: str | None = None) -> Path:
+    """``connector build --profile mock --mock-url URL --out OUT`` (the command, as a user runs it)."""
+    cmd = [sys.executable, "-c", "from connector.cli import main; main()", "build", "--profile", "mock",
+           "--mock-url", mock_url, "--out", str(out), "--force"]
+    if model:
+        cmd += ["--model", model]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        raise ConnectorError(f"building the mock profile failed: {(proc.stdout + proc.stderr).strip()[-1500:]}")
+    return out
+
+
+def rebase(url: str, origin: str) -> str:
+    parts, new = urlsplit(url), urlsplit(origin)
+    return parts._replace(scheme=new.scheme, netloc=new.netloc).geturl()
+
+
+def run_contract(options: Options, echo: Callable[[str], None] = print) -> Report:
+    start = time.perf_counter()
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        echo(line)
+
+    with contextlib.ExitStack() as stack:
+        mock: MockServer | None = None
+        if options.base_url is None:
+            mock = stack.enter_context(MockServer(rate_limit=SCENARIO_RATE_LIMIT,
+                                                  client_id=options.client_id or "contract-client",
+                                                  client_secret=options.client_secret or "contract-secret"))
+            say(f"mock  {mock.url} (connector mock, database {mock.db})")
+        if options.folder is not None:
+            folder = ConnectorFolder.load(options.folder)
+        else:
+            if mock is None:
+                raise UsageError("with --base-url, give the built connector FOLDER to run (e.g. build/SmartDialog).")
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connector-contract-build-")))
+            folder = ConnectorFolder.load(build_mock_folder(tmp / "SmartDialog", mock.url))
+            say(f"build {folder.path} (connector build --profile mock --mock-url {mock.url})")
+        base_url = options.base_url
+        if base_url is None and mock is not None and urlsplit(folder.base_url).netloc != f"{mock.host}:{mock.port}":
+            base_url = rebase(folder.base_url, mock.url)  # a folder built for another address
+        receiver = stack.enter_context(CallbackReceiver())
+        auth = make_auth(folder, options, mock, receiver)
+        transport = transport_for(folder, DirectTransport())
+        client = PlatformClient(folder, transport, auth=auth, retry=options.retry, base_url=base_url,
+                                receiver=receiver)
+        stack.callback(client.close)
+        inbound = options.inbound_url or (mock.url + INBOUND_PATH if mock else None)
+        inject = make_injector(inbound) if inbound else None
+
+        scenarios, problems = scenario_set(folder).for_folder(folder)
+        try:
+            if auth is not None:
+                auth.token()  # sign in once up front: a broken OAuth setting is one clear failure
+        except ContractFailure as exc:
+            say(f"FAIL  sign-in: {exc}")
+            return Report([Outcome("sign-in", "FAIL", str(exc), 0.0, 0)], None, time.perf_counter() - start, lines)
+        width = max([len(s.name) for s in scenarios] + [len("schemathesis")])
+        outcomes = run_scenarios(client, scenarios, inject, echo=say,
+                                 notification_timeout=options.notification_timeout,
+                                 quiet_period=options.quiet_period, width=width)
+        for problem in problems:
+            outcomes.append(Outcome("scenarios", "FAIL", problem, 0.0, 0))
+            say(outcomes[-1].line(width))
+
+        fuzz = None
+        if options.fuzz or (options.fuzz is None and mock is not None):
+            target = stack.enter_context(MockServer(rate_limit=FUZZ_RATE_LIMIT, client_id=mock.client_id,
+                                                    client_secret=mock.client_secret)) if mock else None
+            fuzz = fuzz_folder(folder, options, target, receiver)
+            say(Outcome("schemathesis", "PASS" if fuzz.ok else "FAIL", fuzz.detail(), fuzz.seconds, 0).line(width))
+            if not fuzz.ok:
+                say(fuzz.problems())
+        seconds = time.perf_counter() - start
+        passed = sum(o.status == "PASS" for o in outcomes)
+        failed = sum(o.status == "FAIL" for o in outcomes)
+        skipped = sum(o.status == "SKIP" for o in outcomes)
+        total = (f"{len(outcomes)} scenarios: {passed} passed, {failed} failed"
+                 + (f", {skipped} skipped" if skipped else "")
+                 + (f"; schemathesis {'passed' if fuzz.ok else 'failed'}" if fuzz else "")
+                 + f" ({seconds:.1f}s)")
+        say(total)
+        return Report(outcomes, fuzz, seconds, lines)
+
+
+def make_auth(folder: ConnectorFolder, options: Options, mock: MockServer | None,
+              receiver: CallbackReceiver) -> TokenSource | None:
+    if options.token:
+        return StaticToken(options.token)
+    settings = folder.oauth()
+    if settings is None:
+        return None
+    if mock is not None and urlsplit(settings.token_url).netloc != f"{mock.host}:{mock.port}":
+        settings = replace(settings, authorization_url=rebase(settings.authorization_url, mock.url),
+                           token_url=rebase(settings.token_url, mock.url),
+                           refresh_url=rebase(settings.refresh_url, mock.url))
+    client_id = options.client_id or (mock.client_id if mock else None) or settings.client_id
+    secret = options.client_secret or (mock.client_secret if mock else None)
+    if not client_id:
+        raise UsageError("the connector signs in with OAuth: pass --client-id/--client-secret, or --token.")
+    return OAuthSession(settings, client_id, secret, redirect_uri=receiver.base_url + "/oauth/redirect",
+                        authorize_extra={"prompt": "none", "login_hint": options.login_hint})
+
+
+def make_injector(url: str) -> Callable[[dict[str, Any]], Any]:
+    def inject(payload: dict[str, Any]) -> Any:
+        try:
+            r = httpx.post(url, json=payload, timeout=10.0, trust_env=False)
+        except httpx.HTTPError as exc:
+            raise ContractFailure(f"POST {url}", f"cannot inject an inbound message: {exc}") from None
+        if r.status_code >= 300:
+            raise ContractFailure(f"POST {url}", f"refused the inbound message ({r.status_code}): {r.text[:300]}")
+        try:
+            return r.json()
+        except ValueError:
+            return None
+    return inject
+
+
+def fuzz_folder(folder: ConnectorFolder, options: Options, target: MockServer | None,
+                receiver: CallbackReceiver) -> FuzzResult:
+    """schemathesis with the folder's swagger against ``target`` (a fresh mock with a high rate limit, so
+    throttling does not drown the checks), signed in through the same OAuth flow."""
+    base = folder.base_url if target is None else rebase(folder.base_url, target.url)
+    token = options.token
+    if target is not None:
+        token = make_auth(folder, replace(options, token=None, client_id=target.client_id,
+                                          client_secret=target.client_secret), target, receiver).token()
+    return run_schemathesis(folder.path / "apiDefinition.swagger.json", base, token,
+                            max_examples=options.max_examples)
