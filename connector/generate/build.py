@@ -27,6 +27,10 @@ ARTIFACTS: dict[str, Emitter] = {
     "apiDefinition.swagger.json": lambda c, ctx: dumps(to_swagger(c)),
 }
 
+# A hand-written script kept verbatim by `connector import --script`. When the model generates its own
+# script.csx, that emitter takes this entry over and should return `connector.script_source` when it is set.
+ARTIFACTS.setdefault("script.csx", lambda c, ctx: c.script_source)
+
 
 def folder_name(connector: Connector) -> str:
     return "".join(ch for ch in connector.title if ch.isalnum() or ch in "-_") or "Connector"

@@ -136,6 +136,7 @@ class Connector:
     info_extra: Mapping[str, Any] = field(default_factory=dict)
     paths_extra: Mapping[str, Any] = field(default_factory=dict)  # path items without operations, verbatim
     properties_extra: Mapping[str, Any] = field(default_factory=dict)  # apiProperties keys kept verbatim
+    script_source: str | None = None  # a hand-written script.csx kept verbatim (connector import --script)
 
     def operation(self, operation_id: str) -> Operation | None:
         return next((o for o in self.operations if o.id == operation_id), None)

@@ -1,0 +1,79 @@
+"""``connector import``: bring an existing connector (swagger, apiProperties, script) into the Python model.
+
+``import_connector`` reads the documents into a ``Connector`` (``swagger.SwaggerReader``, ``properties``),
+writes it as a readable module (``pywriter``), and ``verify_module`` proves the module builds a swagger
+semantically equal to the original (``compare``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..generate.swagger import to_swagger
+from ..model import Connector, check
+from .compare import differences, semantically_equal
+from .properties import read_properties, render_properties
+from .pywriter import write_module
+from .swagger import Kept, Unsupported, read_swagger
+
+
+@dataclass
+class ImportResult:
+    connector: Connector
+    source: str  # the Python module
+    kept: list[Kept] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # model checks the imported connector fails
+
+
+def docstring(connector: Connector, source_name: str, out_name: str) -> str:
+    return (f"{connector.title}: imported from {source_name} by `connector import`.\n\n"
+            f"Build it with `connector build --model {out_name}`. What the model has no field for is kept verbatim\n"
+            "in the `extra` mappings (and `properties_extra` for apiProperties.json), so the build gives it back.")
+
+
+def import_connector(swagger: Any, *, properties: Any = None, script: str | None = None,
+                     source_name: str = "apiDefinition.swagger.json", out_name: str = "connector_model.py",
+                     script_file: str | None = None) -> ImportResult:
+    """The model and module of a swagger document (and optionally its apiProperties and script text).
+
+    ``script_file``: the name of the file, next to the module, that the module reads its script from
+    (``script`` is then written there by the caller); without it the script is embedded as a string."""
+    connector, kept = read_swagger(swagger)
+    if properties is not None:
+        connector, more = read_properties(connector, properties)
+        kept += more
+    if script is not None:
+        connector = replace(connector, script_source=script)
+    source = write_module(connector, docstring=docstring(connector, source_name, out_name),
+                          script_file=script_file if script is not None else None)
+    return ImportResult(connector=connector, source=source, kept=kept, problems=check(connector))
+
+
+def load_module_text(source: str, path: Path | None = None) -> Connector:
+    """The Connector a module's text declares (executed as ``connector build --model`` would)."""
+    namespace: dict[str, Any] = {"__name__": "_imported_connector", "__file__": str(path or "<import>")}
+    exec(compile(source, str(path or "<import>"), "exec"), namespace)
+    return namespace["connector"]
+
+
+def verify(connector: Connector, swagger: Any, properties: Any = None, limit: int = 10) -> list[str]:
+    """Where the swagger (and apiProperties, when an emitter exists) built from ``connector`` differs from the
+    originals; empty when the round trip holds."""
+    built = json.loads(json.dumps(to_swagger(connector)))
+    found = differences(swagger, built, limit)
+    if properties is not None:
+        try:
+            rendered = render_properties(connector)
+        except Exception as exc:  # noqa: BLE001 - reported, not raised: the swagger may still be fine
+            found.append(f"apiProperties.json: the build emitter failed: {type(exc).__name__}: {exc}")
+        else:
+            if rendered is not None and not semantically_equal(properties, rendered):
+                found += ["apiProperties.json" + d for d in differences(properties, rendered, limit)]
+    return found
+
+
+__all__ = ["ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
+           "differences", "semantically_equal"]
