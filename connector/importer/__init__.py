@@ -8,6 +8,7 @@ semantically equal to the original (``compare``).
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,12 @@ class ImportResult:
 
 
 def docstring(connector: Connector, source_name: str, out_name: str) -> str:
-    return (f"{connector.title}: imported from {source_name} by `connector import`.\n\n"
-            f"Build it with `connector build --model {out_name}`. What the model has no field for is kept verbatim\n"
-            "in the `extra` mappings (and `properties_extra` for apiProperties.json), so the build gives it back.")
+    paragraphs = [f"{connector.title}: imported from {source_name} by `connector import`.",
+                  f"Build it with `connector build --model {out_name}`. What the model has no field for is kept "
+                  "verbatim in the `extra` mappings (and `properties_extra` for apiProperties.json), so the build "
+                  "gives it back."]
+    return "\n\n".join(textwrap.fill(p, width=100, break_long_words=False, break_on_hyphens=False)
+                       for p in paragraphs)
 
 
 def import_connector(swagger: Any, *, properties: Any = None, script: str | None = None,
@@ -50,6 +54,19 @@ def import_connector(swagger: Any, *, properties: Any = None, script: str | None
     source = write_module(connector, docstring=docstring(connector, source_name, out_name),
                           script_file=script_file if script is not None else None)
     return ImportResult(connector=connector, source=source, kept=kept, problems=check(connector))
+
+
+def problem_position(path: Path, problem: Any) -> tuple[int, int]:
+    """Line and column of a ``JsonProblem``; for text that is not UTF-8, those of the first bad byte."""
+    if getattr(problem, "code", "") == "json-encoding":
+        raw = Path(path).read_bytes()
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+            before = raw[:start]
+            return before.count(b"\n") + 1, start - (before.rfind(b"\n") + 1) + 1
+    return problem.line, problem.column
 
 
 def load_module_text(source: str, path: Path | None = None) -> Connector:
@@ -75,5 +92,5 @@ def verify(connector: Connector, swagger: Any, properties: Any = None, limit: in
     return found
 
 
-__all__ = ["ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
+__all__ = ["ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "problem_position", "verify",
            "differences", "semantically_equal"]

@@ -11,7 +11,7 @@ from ..errors import ConnectorError, UsageError
 from ..jsonio import load_json_file, write_text
 from ..generate.swagger import SwaggerEmitter
 from ..model import load_model
-from . import Unsupported, import_connector, verify
+from . import Unsupported, import_connector, problem_position, verify
 
 SHOWN_POINTERS = 3
 HOW = {
@@ -27,9 +27,11 @@ def _load(path: Path, what: str):
     doc = load_json_file(path)
     if doc.problem is not None:
         p = doc.problem
-        raise UsageError(f"{path}:{p.line}:{p.column}: {what} is not valid JSON ({p.message}); fix it and import "
+        line, column = problem_position(path, p)
+        raise UsageError(f"{path}:{line}:{column}: {what} is not valid JSON ({p.message}); fix it and import "
                          "again.")
     return doc.data
+
 
 
 @click.command("import")
@@ -110,8 +112,8 @@ def _report_kept(kept, verbose: bool) -> None:
             continue
         total = sum(len(v) for v in keys.values())
         click.echo(f"{total} {HOW[how]}:")
+        width = max(len(k) for k in keys)
         for key, pointers in sorted(keys.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             shown = pointers if verbose else pointers[:SHOWN_POINTERS]
             more = "" if len(shown) == len(pointers) else f" (+{len(pointers) - len(shown)} more)"
-            label = key if how != "path-level" else "parameters"
-            click.echo(f"  {label:24} {len(pointers):5}  {', '.join(shown)}{more}")
+            click.echo(f"  {key:{width}} {len(pointers):5}  {', '.join(shown)}{more}")

@@ -25,7 +25,7 @@ from . import pyformat as fmt
 from .pyformat import Atom, Lazy, Node, call, dict_of, literal, tuple_of
 
 FACTOR_MIN_CHARS = 48
-KWARG_ORDER = {"name": 0, "location": 1, "required": 2, "shared": 3, "extra": 20}
+KWARG_ORDER = {"name": 0, "location": 1, "required": 2, "shared": 15, "extra": 20}
 JSON_FIELDS = frozenset({"extra", "path_extra", "info_extra", "paths_extra", "properties_extra", "default", "enum"})  # a node used twice becomes a variable only when it is longer than this on one line
 
 HELPER_BASELINES: dict[str, dict[str, Any]] = {

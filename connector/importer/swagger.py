@@ -277,8 +277,7 @@ class SwaggerReader:
             if not isinstance(path_params, list):
                 path_params = []
             elif path_params:
-                for i in range(len(path_params)):
-                    self.keep(where + "/parameters", str(i), "path-level")
+                self.keep(where, "parameters", "path-level")
             trigger_method = next((m for m in methods if item[m].get("x-ms-trigger")), methods[0])
             path_extra: dict[str, Any] = {}
             notification: tuple[Schema, str | None] | None = None
