@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test package mock contract deploy clean
+.PHONY: build build-diff test package mock contract deploy clean bench-import
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,14 @@ $(STAMP): pyproject.toml
 ## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
 build: $(STAMP)
 	$(BIN)/connector build
+
+## make build-diff: build, then compare with the last committed build (exit 1 when a change breaks flows)
+build-diff: build
+	$(BIN)/connector diff --against-git HEAD build/SmartDialog
+
+## make bench-import: import the whole shared corpus (round-trip share, import times, the largest file)
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/import_corpus.py
 
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP)
