@@ -395,7 +395,7 @@ class ModuleWriter:
         names = sorted(self.used_names)
         single = "from connector.model import " + ", ".join(names)
         blocks.append(single if len(single) <= fmt.WIDTH else fmt.render(
-            fmt.Bracketed("from connector.model import (", ")", [("", Atom(n)) for n in names])))
+            fmt.Bracketed("from connector.model import (", ")", [("", Atom(n)) for n in names], collection=True)))
         blocks += body
         blocks.append(fmt.statement("connector", connector_expr))
         return "\n\n".join(blocks) + "\n"
