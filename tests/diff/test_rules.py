@@ -316,3 +316,16 @@ def test_breaking_changes_come_first():
     remove_operation(new)
     changes = diff(old, new)
     assert changes[0].severity == BREAKING and changes[-1].severity == HARMLESS
+
+
+def test_the_readme_rule_table_is_the_engine_s():
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Import and diff", 1)[1]
+    rows = {}
+    for line in section.splitlines():
+        parts = [p.strip() for p in line.strip().strip("|").split("|")]
+        if len(parts) == 3 and parts[0].startswith("`") and parts[1] in (BREAKING, HARMLESS):
+            rows[parts[0].strip("`")] = (parts[1], parts[2])
+    assert rows == RULES

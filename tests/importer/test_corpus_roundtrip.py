@@ -60,3 +60,15 @@ def test_imports_produce_models_and_modules(results):
     for name, r in results.items():
         if r.parsed and name not in EXCEPTIONS:
             assert r.operations > 0 and r.module_bytes > 200, name
+
+
+def test_the_readme_lists_the_exceptions():
+    from .conftest import ROOT
+
+    section = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split("## Import and diff", 1)[1].split())
+    if not EXCEPTIONS:
+        assert "Exceptions: none." in section
+    for name, reason in EXCEPTIONS.items():
+        assert name.split("/")[-1] in section and reason in section, name
+    for name, position in UNPARSEABLE.items():
+        assert f"{name.split('/')[-1]} {position}" in section, name
