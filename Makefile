@@ -4,8 +4,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACONN_VENV := .venv-paconn
+PACONN_STAMP := $(PACONN_VENV)/.connector-paconn
 
-.PHONY: build build-diff test package mock contract deploy clean bench-import
+.PHONY: build build-diff test package mock contract deploy paconn clean bench-import
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +18,11 @@ $(STAMP): pyproject.toml
 ## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
 build: $(STAMP)
 	$(BIN)/connector build
+	$(BIN)/connector validate build/SmartDialog
+
+## make package: the certification submission, build/certification/SmartDialog/ and build/certification/SmartDialog.zip
+package: $(STAMP)
+	$(BIN)/connector package
 
 ## make build-diff: build, then compare with the last committed build (exit 1 when a change breaks flows)
 build-diff: build
@@ -26,9 +33,19 @@ bench-import: $(STAMP)
 	$(BIN)/python benchmarks/import_corpus.py
 
 ## make test: set up (venv, system tools the tests need) and run the whole suite
-test: $(STAMP)
+test: $(STAMP) $(PACONN_STAMP)
 	bash scripts/setup-system.sh
 	$(BIN)/python -m pytest
 
+## make paconn: paconn 0.0.21 in a virtual environment of its own (.venv-paconn/), for deploy and its tests
+paconn: $(PACONN_STAMP)
+$(PACONN_STAMP): $(STAMP)
+	$(BIN)/python -m connector.deploy.runner
+
+## make deploy ENVIRONMENT=<env> [DEPLOY_ARGS="--client-id ID ..."]: create or update build/SmartDialog with
+## paconn (secret from CONNECTOR_CLIENT_SECRET, sign-in from ~/.paconn/accessTokens.json)
+deploy: $(STAMP) $(PACONN_STAMP)
+	$(BIN)/connector deploy --environment "$(ENVIRONMENT)" $(DEPLOY_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(PACONN_VENV) .pytest_cache

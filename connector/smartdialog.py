@@ -12,16 +12,20 @@ body), then the actions in the order users meet them, then the trigger.
 from __future__ import annotations
 
 from connector.model import (
+    SUBSCRIPTION_ID,
     Connector,
     Contact,
+    CorrelationIdHeader,
     Definition,
     Dropdown,
     OAuth2,
     Operation,
+    Readme,
     Ref,
     Response,
     Schema,
     Throttling,
+    WebhookLocation,
     array,
     array_of,
     body,
@@ -497,6 +501,32 @@ connector = Connector(
     ),
     throttling=Throttling(calls=100, period_seconds=60),
     icon_glyph="SD",
+    # script.csx: the service's logs carry the flow run's correlation id; the platform deletes a New Message
+    # webhook through the Location header of its registration answer, which SmartDialog does not send: the
+    # pipeline of a two-way service has the service's id, the action id is the subscription id.
+    transforms=(
+        CorrelationIdHeader(header="x-correlation-id"),
+        WebhookLocation(trigger=NewMessage, args={"Pipeline-Id": Ref("Service"), "Action-Id": SUBSCRIPTION_ID}),
+    ),
+    # The certification readme's text that no operation gives (the reference page's Prerequisites and Setup).
+    readme=Readme(
+        prerequisites=(
+            "A SmartDialog subscription and account. Please be in contact with sales@arenainteractive.fi.",
+            "OAuth needs to be enabled for your account and a client secret needs to be requested. This can be "
+            "done by sending us an email at support@arenainteractive.fi.",
+        ),
+        credentials=(
+            "Send an email to support@arenainteractive.fi and ask for OAuth to be enabled for your SmartDialog "
+            "account; Arena Interactive then gives you the client id and the client secret of the connector.",
+            "When you create a connection, sign in with your SmartDialog account.",
+        ),
+        deployment=(
+            "Please follow the instructions in Create a custom connector from an OpenAPI definition, or deploy the "
+            "files with paconn as described above.",
+            "Create a Flow or PowerApp and add a SmartDialog action from the custom section. Sign in with your "
+            "SmartDialog account.",
+        ),
+    ),
     operations=(
         SendMessage, SendWhatsappTemplateMessage, SendDiscussionReplyMessage, SendReplyMessage,
         WhatsAppOptIn, WhatsAppOptOut, CreateWhatsappTemplate,

@@ -8,7 +8,9 @@ from typing import Callable
 
 from ..jsonio import dumps
 from ..model import Connector, ensure_valid
+from . import api_properties, icon, readme, script, settings
 from .output import OutputFolder
+from .profiles import DEFAULT_PROFILE, apply_profile
 from .swagger import to_swagger
 
 
@@ -16,28 +18,32 @@ from .swagger import to_swagger
 class BuildContext:
     """What an emitter may look at besides the model: the profile it builds for."""
 
-    profile: str = "production"
+    profile: str = DEFAULT_PROFILE
     mock_url: str | None = None
 
 
 Emitter = Callable[[Connector, BuildContext], "bytes | str | None"]
 
 # File name -> emitter, in the order they are produced. An emitter returning None produces no file.
+# Emitters get the connector already in the build profile (profiles.py): they never look at the profile.
 ARTIFACTS: dict[str, Emitter] = {
-    "apiDefinition.swagger.json": lambda c, ctx: dumps(to_swagger(c)),
+    settings.API_DEFINITION: lambda c, ctx: dumps(to_swagger(c)),
+    settings.API_PROPERTIES: api_properties.emit,
+    settings.ICON: icon.emit,
+    settings.SCRIPT: script.emit,
+    "readme.md": readme.emit,
+    "settings.json": settings.emit,
 }
-
-# A hand-written script kept verbatim by `connector import --script`. When the model generates its own
-# script.csx, that emitter takes this entry over and should return `connector.script_source` when it is set.
-ARTIFACTS.setdefault("script.csx", lambda c, ctx: c.script_source)
 
 
 def folder_name(connector: Connector) -> str:
     return "".join(ch for ch in connector.title if ch.isalnum() or ch in "-_") or "Connector"
 
 
-def default_out(connector: Connector, root: Path = Path("build")) -> Path:
-    return root / folder_name(connector)
+def default_out(connector: Connector, root: Path = Path("build"), profile: str = DEFAULT_PROFILE) -> Path:
+    """build/<Title>/ for production; build/<profile>/<Title>/ for any other profile (git-ignored)."""
+    base = root if profile == DEFAULT_PROFILE else root / profile
+    return base / folder_name(connector)
 
 
 @dataclass
@@ -50,6 +56,7 @@ class BuildResult:
 def render(connector: Connector, context: BuildContext = BuildContext()) -> dict[str, bytes]:
     """Every artifact's bytes, without touching the disk."""
     ensure_valid(connector)
+    connector = apply_profile(connector, context.profile, context.mock_url)
     out: dict[str, bytes] = {}
     for name, emit in ARTIFACTS.items():
         data = emit(connector, context)
@@ -60,7 +67,7 @@ def render(connector: Connector, context: BuildContext = BuildContext()) -> dict
 
 def build(connector: Connector, out: Path | None = None, context: BuildContext = BuildContext(),
           force: bool = False) -> BuildResult:
-    target = Path(out) if out is not None else default_out(connector)
+    target = Path(out) if out is not None else default_out(connector, profile=context.profile)
     folder = OutputFolder(target, force=force)
     for name, data in render(connector, context).items():
         folder.add(name, data)

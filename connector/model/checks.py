@@ -12,6 +12,7 @@ from typing import Iterator
 from ..errors import DeclarationError
 from .connector import Connector, Operation
 from .schema import UNSET, Dropdown, Parameter, Ref, Schema
+from .transforms import check_transforms
 
 _TEMPLATE_VAR = re.compile(r"{([^{}]+)}")
 
@@ -71,6 +72,7 @@ def check(connector: Connector) -> list[str]:
                             f"'{seen_routes[route]}'; one method and path (case-insensitive) per operation.")
         seen_routes.setdefault(route, op.id)
         problems.extend(_check_operation(op, by_id, connector))
+    problems.extend(check_transforms(connector))
     return problems
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping, Union
 
 from .schema import Definition, Parameter, Response, Schema, Visibility
+from .transforms import Transform
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +110,17 @@ class Throttling:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Readme:
+    """What the certification readme says that no operation tells: each entry is one paragraph or list item
+    (Markdown allowed). ``deployment`` holds steps after the connector is deployed (signing in, first use)."""
+
+    prerequisites: tuple[str, ...] = ()
+    credentials: tuple[str, ...] = ()
+    known_issues: tuple[str, ...] = ()
+    deployment: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Connector:
     title: str
     description: str | None  # None: the swagger has no info.description (imported connectors only)
@@ -132,6 +144,9 @@ class Connector:
     declarations: tuple[Definition | Parameter | Response, ...] = ()
     throttling: Throttling | None = None
     icon_glyph: str | None = None  # a few letters drawn on the icon; None: the title's initials
+    capabilities: tuple[str, ...] = ()  # apiProperties "capabilities" (e.g. "actions"); most connectors: none
+    transforms: tuple[Transform, ...] = ()  # what script.csx does (model/transforms.py); none: no script
+    readme: Readme | None = None  # certification readme text that operations do not give
     extra: Mapping[str, Any] = field(default_factory=dict)  # root-level swagger keys kept verbatim
     info_extra: Mapping[str, Any] = field(default_factory=dict)
     paths_extra: Mapping[str, Any] = field(default_factory=dict)  # path items without operations, verbatim
@@ -152,6 +167,14 @@ class Connector:
     @property
     def visible_operations(self) -> list[Operation]:
         return [o for o in self.operations if o.kind != "internal"]
+
+    @property
+    def glyph(self) -> str:
+        """The letters drawn on the icon: ``icon_glyph``, or the initials of the title's words."""
+        if self.icon_glyph:
+            return self.icon_glyph
+        words = "".join(ch if ch.isalnum() else " " for ch in self.title).split()
+        return "".join(w[0] for w in words[:3]).upper() or "?"
 
     def replace(self, **changes: Any) -> "Connector":
         return replace(self, **changes)

@@ -1,0 +1,159 @@
+"""What the connector's script (``script.csx``) does, declared as data.
+
+The platform routes the operations listed in apiProperties' ``scriptOperations`` through the script, which
+may change the request before it goes to the service and the answer before the platform sees it. A
+connector declares those changes as transforms; ``connector.generate.script`` turns them into C#, and the
+operations they apply to become ``scriptOperations``. No transform, no script.
+
+- ``CorrelationIdHeader``: the request carries the platform's correlation id (``Context.CorrelationId``)
+  in a header, so the service's logs can be matched with the flow run.
+- ``WebhookLocation``: a webhook trigger's registration answer carries the subscription id in its body,
+  but the platform deletes a subscription through the URL in the answer's ``Location`` header; the
+  script sets that header to the absolute URL of the trigger's ``webhook_delete`` operation, its path
+  parameters filled from the trigger's request (``Ref("Param")``) or from the subscription id
+  (``SUBSCRIPTION_ID``, read at the trigger's ``subscription_id`` in the answer body).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping, Union
+
+from .schema import Ref
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .connector import Connector, Operation
+
+
+class _SubscriptionId:
+    """Inside ``WebhookLocation.args``: the subscription id from the trigger's registration answer."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "SUBSCRIPTION_ID"
+
+
+SUBSCRIPTION_ID: Any = _SubscriptionId()
+
+
+def _op_id(op: Any) -> str:
+    return op if isinstance(op, str) else op.id
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrelationIdHeader:
+    """Every request of ``operations`` (None: of every operation) carries ``Context.CorrelationId`` in
+    the header ``header`` (replacing a value the request already had)."""
+
+    header: str = "x-correlation-id"
+    operations: tuple[Any, ...] | None = None  # Operation objects or operationIds; None = all
+
+    def operation_ids(self, connector: "Connector") -> list[str]:
+        if self.operations is None:
+            return [o.id for o in connector.operations]
+        return [_op_id(o) for o in self.operations]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookLocation:
+    """The registration answer of webhook trigger ``trigger`` gets a ``Location`` header: the absolute URL
+    of the trigger's ``webhook_delete`` operation, whose path parameters ``args`` fills (every one of them:
+    ``Ref("P")`` = path or header parameter P of the trigger's request, ``SUBSCRIPTION_ID`` = the id in
+    the answer body)."""
+
+    trigger: Any  # Operation | operationId
+    args: Mapping[str, Union[Ref, Any]] = field(default_factory=dict)
+
+    @property
+    def trigger_id(self) -> str:
+        return _op_id(self.trigger)
+
+    def operation_ids(self, connector: "Connector") -> list[str]:
+        return [self.trigger_id]
+
+
+Transform = Union[CorrelationIdHeader, WebhookLocation]
+
+
+def script_operation_ids(connector: "Connector") -> list[str]:
+    """The operations the script handles, in declaration order: every operation some transform applies to."""
+    wanted: set[str] = set()
+    for t in connector.transforms:
+        wanted.update(t.operation_ids(connector))
+    return [o.id for o in connector.operations if o.id in wanted]
+
+
+def check_transforms(connector: "Connector") -> list[str]:
+    """Declaration problems of the connector's transforms, each naming the place and the fix."""
+    out: list[str] = []
+    by_id = {o.id: o for o in connector.operations}
+    headers: dict[str, int] = {}
+    for index, t in enumerate(connector.transforms):
+        where = f"transform {index + 1} ({type(t).__name__})"
+        if isinstance(t, CorrelationIdHeader):
+            if not t.header or any(ch in t.header for ch in " :\r\n\"") or not t.header.isascii():
+                out.append(f"{where}: header name {t.header!r} is not a valid HTTP header name; use letters, "
+                           "digits and '-', like 'x-correlation-id'.")
+            headers[t.header.lower()] = headers.get(t.header.lower(), 0) + 1
+            for op in t.operations or ():
+                if _op_id(op) not in by_id:
+                    out.append(f"{where}: operation '{_op_id(op)}' is not declared in the connector; add it "
+                               "to operations or remove it from the transform.")
+        elif isinstance(t, WebhookLocation):
+            out.extend(_check_webhook_location(t, where, by_id))
+        else:
+            out.append(f"{where}: {t!r} is not a transform the script generator knows; use CorrelationIdHeader "
+                       "or WebhookLocation.")
+    for name, count in headers.items():
+        if count > 1:
+            out.append(f"transforms: the header '{name}' is set by {count} CorrelationIdHeader transforms; "
+                       "declare it once.")
+    return out
+
+
+def _check_webhook_location(t: WebhookLocation, where: str, by_id: dict[str, "Operation"]) -> list[str]:
+    from .checks import path_variables
+
+    trigger = by_id.get(t.trigger_id)
+    if trigger is None:
+        return [f"{where}: trigger '{t.trigger_id}' is not declared in the connector; add it to operations."]
+    where = f"{where} of operation '{trigger.id}'"
+    if trigger.kind != "trigger":
+        return [f"{where}: the operation is not a trigger; a Location for deleting a webhook only makes sense "
+                "on a webhook trigger (declare trigger='single' or 'batch')."]
+    delete = trigger.webhook_delete
+    if delete is None:
+        return [f"{where}: the trigger declares no webhook_delete operation, so there is no URL to point the "
+                "Location header at; set webhook_delete=... on the trigger."]
+    out: list[str] = []
+    if not trigger.subscription_id:
+        out.append(f"{where}: the trigger's subscription_id is empty; name where its registration answer "
+                   "carries the subscription id (e.g. 'id').")
+    variables = path_variables(delete.path)
+    for var in variables:
+        if var not in t.args:
+            out.append(f"{where}: the delete operation '{delete.id}' has the path parameter '{var}', which args "
+                       "does not fill; add it, as Ref(\"<trigger parameter>\") or SUBSCRIPTION_ID.")
+    for name, value in t.args.items():
+        if name not in variables:
+            out.append(f"{where}: args fills '{name}', which is not a path parameter of '{delete.id}' "
+                       f"({delete.path}); use one of: {', '.join(variables) or 'none'}.")
+        if isinstance(value, Ref):
+            param = trigger.parameter(value.parameter)
+            if param is None:
+                out.append(f"{where}: args['{name}'] refers to parameter '{value.parameter}', which the trigger "
+                           "does not have; refer to one of: "
+                           + (", ".join(p.name for p in trigger.parameters) or "none") + ".")
+            elif param.location not in ("path", "header"):
+                out.append(f"{where}: args['{name}'] refers to the {param.location} parameter "
+                           f"'{value.parameter}'; the script can read path and header parameters only.")
+        elif value is not SUBSCRIPTION_ID:
+            out.append(f"{where}: args['{name}'] is {value!r}; use Ref(\"<trigger parameter>\") or "
+                       "SUBSCRIPTION_ID.")
+    return out

@@ -1,0 +1,217 @@
+"""Every rule the validator knows, in one table: id, slug, default severity, what it checks, how to fix it.
+Ids are stable: PP0xxx files and JSON, PP1xxx apiDefinition.swagger.json, PP2xxx apiProperties.json, PP3xxx icon.png,
+PP4xxx script.csx, PP5xxx settings.json. A retired rule keeps its id reserved; a new rule takes a new id."""
+
+from .findings import rule
+
+# --- files and JSON -------------------------------------------------------------------------------------------
+rule("PP0001", "json-syntax", "error", "The file is not valid JSON (reported with line and column).",
+     "Fix the JSON syntax at the given line and column (trailing commas and comments are not JSON).")
+rule("PP0002", "json-bom", "warning", "The file starts with a UTF-8 byte-order mark; paconn create/update break on it.",
+     "Save the file as UTF-8 without BOM.")
+rule("PP0003", "json-duplicate-key", "warning", "An object has the same key twice; only the last value counts.",
+     "Remove or rename the duplicate key.")
+rule("PP0004", "json-encoding", "error", "The file is not UTF-8 text.", "Save the file as UTF-8.")
+rule("PP0005", "connector-file-missing", "error",
+     "A connector folder lacks apiDefinition.swagger.json or apiProperties.json.",
+     "Add the missing file (paconn download writes both).")
+rule("PP0006", "config-unknown-rule", "warning",
+     "[tool.connector.validate] disable names a rule that does not exist.", "Use a rule id such as PP1043 or its slug.")
+
+rule("PP0000", "internal-error", "error", "The validator itself failed on this file (a bug: please report it).",
+     "Report the file to the connector toolkit maintainers.")
+
+# --- apiDefinition.swagger.json: structure --------------------------------------------------------------------
+rule("PP1001", "swagger-schema", "error", "The document breaks the Swagger 2.0 JSON schema.",
+     "Make the value match the Swagger 2.0 specification at the given place.")
+rule("PP1002", "swagger-version", "error", "`swagger` is not \"2.0\" (OpenAPI 3 is rejected).",
+     "Convert the definition to Swagger 2.0 and set \"swagger\": \"2.0\".")
+rule("PP1003", "ref-unresolved", "error", "A `$ref` does not resolve inside the document.",
+     "Point the $ref at an existing #/definitions/, #/parameters/ or #/responses/ entry.")
+rule("PP1004", "path-param-mismatch", "error",
+     "A `{name}` in the path template has no path parameter, or a path parameter is not in the template.",
+     "Declare one `in: path` parameter per template variable, with the same name.")
+rule("PP1005", "operationid-duplicate", "error", "Two operations share an operationId.",
+     "Give every operation a unique operationId.")
+rule("PP1006", "parameter-duplicate", "error", "An operation declares the same (name, in) parameter twice.",
+     "Remove the duplicate parameter.")
+rule("PP1007", "default-mismatch", "error", "A `default` value does not match its type or enum.",
+     "Write the default with the declared type (e.g. false, not \"false\") and as one of the enum values.")
+rule("PP1008", "swagger-too-large", "error", "The definition is larger than 1 MB.", "Split or trim the definition.")
+# --- connector level
+rule("PP1010", "title-missing", "error", "info.title is missing or empty.", "Add info.title.")
+rule("PP1011", "title-too-long", "error", "info.title is longer than 30 characters.", "Shorten the title to 30 characters.")
+rule("PP1012", "title-restricted-word", "error",
+     "info.title contains API, Connector or a Power Platform product name.", "Remove the restricted word.")
+rule("PP1013", "title-trailing-char", "error", "info.title does not end with a letter or digit.",
+     "Remove the trailing space or punctuation.")
+rule("PP1014", "description-length", "error", "info.description is missing or not 30-500 characters long.",
+     "Write a 30-500 character description.")
+rule("PP1015", "description-restricted-word", "warning",
+     "info.description names a Power Platform product (Power Apps, Power Automate, Logic Apps).",
+     "Describe the service, not the platform.")
+rule("PP1016", "contact-missing", "error", "info.contact is missing (required for certification).",
+     "Add info.contact with name, url and email.")
+rule("PP1017", "contact-email-invalid", "error", "info.contact.email is not a valid ASCII e-mail address.",
+     "Use an address like support@example.com.")
+rule("PP1018", "metadata-missing", "error",
+     "x-ms-connector-metadata is missing or lacks Website, Privacy policy or Categories.",
+     "Add x-ms-connector-metadata entries {propertyName, propertyValue} for Website, Privacy policy and Categories.")
+rule("PP1019", "metadata-url-invalid", "error", "A Website or Privacy policy metadata value is not an http(s) URL.",
+     "Use an absolute https:// URL.")
+rule("PP1020", "category-invalid", "error", "Categories has more than 2 entries or an entry not in the allowed list.",
+     "Use one or two of the allowed categories, separated by ';'.")
+rule("PP1021", "host-invalid", "error", "host is missing or not a bare host name (no scheme, path or braces).",
+     "Set host to the production host name only, e.g. api.example.com.")
+rule("PP1022", "host-not-production", "warning", "host looks like a staging, dev, test or local host.",
+     "Point host at the production service.")
+rule("PP1023", "basepath-invalid", "error", "basePath does not start with '/'.", "Start basePath with '/'.")
+rule("PP1024", "schemes-invalid", "error", "schemes is missing, empty, or has a scheme other than http/https.",
+     "Set schemes to [\"https\"].")
+rule("PP1025", "security-undefined", "error", "A security requirement names a scheme not in securityDefinitions.",
+     "Define the scheme in securityDefinitions or remove the requirement.")
+# --- operations
+rule("PP1030", "operationid-missing", "error", "An operation has no operationId.", "Add a PascalCase operationId.")
+rule("PP1031", "operationid-style", "warning",
+     "operationId is not PascalCase letters and digits (an optional _V<n> revision suffix is allowed).",
+     "Rename it, e.g. GetMessages.")
+rule("PP1032", "summary-missing", "error", "An operation has no summary.", "Add a sentence-case summary.")
+rule("PP1033", "summary-too-long", "error", "The operation summary is longer than 80 characters.",
+     "Shorten the summary to 80 characters.")
+rule("PP1034", "summary-restricted-char", "error",
+     "The operation summary contains one of / \\ < > * % & ? or ends with a non-alphanumeric character.",
+     "Use only letters, digits, spaces and parentheses, ending with a letter, digit or ')'.")
+rule("PP1035", "operation-description-missing", "error", "An operation has no description.",
+     "Add a full-sentence description.")
+rule("PP1036", "description-equals-summary", "warning", "The operation description repeats its summary.",
+     "Write a description that says more than the summary.")
+rule("PP1037", "no-response", "error", "An operation has no responses.", "Add a 200 response.")
+rule("PP1038", "no-success-response", "warning", "An operation has no 2xx response.", "Add a 200 (or 201/202/204) response.")
+rule("PP1039", "default-response-schema", "error", "The `default` response carries a schema.",
+     "Move the schema to the 200/201 response; keep `default` schema-less.")
+rule("PP1040", "many-response-schemas", "warning", "More than one response of an operation carries a schema.",
+     "Keep the schema on one 2xx response only.")
+rule("PP1041", "get-with-body", "error", "A GET operation takes a body or formData parameter.",
+     "Use query parameters, or change the method.")
+rule("PP1042", "path-duplicate", "error", "Two paths differ only in letter case or parameter names.",
+     "Merge the paths or make them distinct.")
+rule("PP1043", "path-invalid-char", "error", "A path does not start with '/' or contains '?', '#' or '*'.",
+     "Move query strings into query parameters.")
+rule("PP1044", "consumes-unsupported", "warning",
+     "consumes lists no supported MIME type (application/json, text/plain, multipart/form-data, "
+     "application/x-www-form-urlencoded).", "Add a supported MIME type to consumes.")
+# --- parameters
+rule("PP1050", "param-summary-missing", "error", "A parameter has no x-ms-summary.", "Add a Title Case x-ms-summary.")
+rule("PP1051", "param-description-missing", "error", "A parameter has no description.", "Add a description sentence.")
+rule("PP1052", "path-param-not-required", "error", "A path parameter is not `required: true`.", "Set required: true.")
+rule("PP1053", "path-param-encoding-missing", "warning", "A path parameter has no x-ms-url-encoding.",
+     "Add \"x-ms-url-encoding\": \"single\".")
+rule("PP1054", "query-param-encoding", "warning", "x-ms-url-encoding is set on a non-path parameter.",
+     "Remove x-ms-url-encoding; it applies to path parameters only.")
+rule("PP1055", "connectionid-reserved", "error", "A parameter is named connectionId, which the platform reserves.",
+     "Rename the parameter.")
+rule("PP1056", "body-param-conflict", "error", "An operation has more than one body parameter, or body and formData together.",
+     "Use one body parameter (or only formData).")
+rule("PP1057", "visibility-invalid", "error", "x-ms-visibility is not important, advanced or internal.",
+     "Use important, advanced or internal (or remove it).")
+rule("PP1058", "internal-required-no-default", "error", "An internal, required parameter or property has no default.",
+     "Give it a default (the user can never type it).")
+rule("PP1059", "internal-optional-default", "warning", "An internal parameter with a default is not required.",
+     "Make it required: true, since the user cannot see it.")
+rule("PP1060", "format-unknown", "warning", "A `format` is not one the platform recognises.",
+     "Use int32, int64, float, double, byte, binary, date, date-time, password, date-no-tz, email, html, uri or uuid.")
+rule("PP1061", "enum-values-invalid", "error", "x-ms-enum-values is not [{value, displayName}] with values from enum.",
+     "List {value, displayName} objects whose value appears in enum.")
+# --- extensions
+rule("PP1070", "xms-misspelt", "error", "An x-ms-* key is a misspelling of a known extension.",
+     "Spell the extension correctly.")
+rule("PP1071", "xms-unknown", "warning", "An x-ms-* key is not a known Power Platform extension; certification rejects it.",
+     "Remove it, or use an x- key without the ms- prefix.")
+rule("PP1072", "trigger-invalid", "error", "x-ms-trigger is not \"single\" or \"batch\".", "Use single or batch.")
+rule("PP1073", "pageable-invalid", "warning", "x-ms-pageable.nextLinkName is not nextLink or @odata.nextLink.",
+     "Set nextLinkName to nextLink or @odata.nextLink.")
+rule("PP1074", "dynamic-shape", "error",
+     "An x-ms-dynamic-* extension lacks its operationId (or builtInOperation/capability) or has the wrong shape.",
+     "Give it an operationId of an operation in this file.")
+rule("PP1075", "dynamic-operation-unknown", "error", "An x-ms-dynamic-*/x-ms-notification operationId names no operation.",
+     "Use the operationId of an existing operation.")
+rule("PP1076", "dynamic-parameter-unknown", "error",
+     "A {parameter: X} / parameterReference in a dynamic extension names no parameter of the calling operation.",
+     "Reference a parameter that the operation declares.")
+rule("PP1077", "dynamic-schema-on-body", "error", "x-ms-dynamic-schema sits on a body parameter instead of its schema.",
+     "Move x-ms-dynamic-schema into the parameter's schema.")
+# --- webhooks
+rule("PP1080", "webhook-notification-url-missing", "error",
+     "A webhook trigger has no body property with x-ms-notification-url: true.",
+     "Add a string body property (e.g. endpointUrl) with x-ms-notification-url: true, internal and required.")
+rule("PP1081", "webhook-notification-url-chain", "error",
+     "The x-ms-notification-url property is not internal and required along its whole chain.",
+     "Make the property and each parent required, and mark it (or a parent) x-ms-visibility: internal.")
+rule("PP1082", "webhook-delete-missing", "error", "A connector with webhook triggers has no DELETE operation.",
+     "Add a DELETE operation (internal) that removes the webhook; the trigger's Location header points at it.")
+rule("PP1083", "webhook-notification-content", "warning",
+     "A webhook trigger's path item has no x-ms-notification-content with a schema.",
+     "Describe the payload in x-ms-notification-content {schema} on the path item.")
+# --- deprecation and annotations
+rule("PP1090", "replacement-not-deprecated", "error", "x-ms-api-annotation.replacement on an operation that is not deprecated.",
+     "Set deprecated: true, or remove replacement.")
+rule("PP1091", "replacement-incomplete", "error", "x-ms-api-annotation.replacement lacks api or operationId.",
+     "Give replacement both api and operationId.")
+rule("PP1092", "annotation-status", "error",
+     "An operation is Production while the connector is Preview, or status is not Production/Preview.",
+     "Use status Preview or Production, never Production under a Preview connector.")
+rule("PP1093", "family-rules", "error",
+     "An API family breaks a revision rule (duplicate revisions, >2 live or >1 Production ops, revision suffix).",
+     "Deprecate older revisions and name revision n operations with the _V<n> suffix.")
+
+# --- apiProperties.json -----------------------------------------------------------------------------------------
+rule("PP2001", "properties-schema", "error", "apiProperties.json breaks the connector properties schema.",
+     "Make the value match the apiProperties.json schema at the given place.")
+rule("PP2002", "brand-color-invalid", "error", "iconBrandColor is not a #rrggbb hex colour.", "Use a colour like #da3b01.")
+rule("PP2003", "brand-color-forbidden", "error", "iconBrandColor is #007ee5 or #ffffff, which certification rejects.",
+     "Use your brand's colour (independent publishers: #da3b01).")
+rule("PP2004", "script-operation-unknown", "error", "scriptOperations names an operation not in the swagger.",
+     "Use operationIds of apiDefinition.swagger.json.")
+rule("PP2005", "client-secret-real", "error", "A client secret looks real rather than a placeholder.",
+     "Replace it with a placeholder such as [[DUMMY]]; pass the real one at deploy time.")
+rule("PP2006", "oauth-custom-parameter-missing", "error",
+     "An identity provider lacks a customParameters entry it needs (e.g. oauth2 authorizationUrl/tokenUrl/refreshUrl).",
+     "Add the missing customParameters entry.")
+rule("PP2007", "redirect-mode", "warning", "OAuth redirectMode is not GlobalPerConnector, or a redirectUrl is set.",
+     "Use \"redirectMode\": \"GlobalPerConnector\" and drop redirectUrl.")
+rule("PP2008", "policy-parameter-missing", "error", "A policy template instance lacks a required parameter.",
+     "Add the x-ms-apimTemplateParameter.<name> entry.")
+rule("PP2009", "policy-template-unknown", "warning", "policyTemplateInstances uses an unknown templateId.",
+     "Use a documented policy template id.")
+rule("PP2010", "policy-operation-unknown", "error", "A policy template names an operation not in the swagger.",
+     "Use operationIds of apiDefinition.swagger.json.")
+rule("PP2011", "publisher-missing", "info", "publisher or stackOwner is missing (required for certification).",
+     "Add publisher and stackOwner.")
+
+# --- icon.png ---------------------------------------------------------------------------------------------------
+rule("PP3001", "icon-not-png", "error", "icon.png is not a readable PNG image.", "Save the icon as PNG.")
+rule("PP3002", "icon-size", "error", "The icon is not square, or not between 100 and 230 pixels.",
+     "Use a square PNG, ideally 230x230.")
+rule("PP3003", "icon-too-large", "error", "icon.png is larger than 1 MB.", "Compress the PNG.")
+rule("PP3004", "icon-transparent", "error", "The icon background (corners) is transparent.",
+     "Fill the background with iconBrandColor.")
+rule("PP3005", "icon-background-mismatch", "error", "The icon background differs from iconBrandColor.",
+     "Make the background and iconBrandColor the same colour.")
+
+# --- script.csx -------------------------------------------------------------------------------------------------
+rule("PP4001", "script-syntax", "error", "script.csx has a C# syntax error.", "Fix the C# syntax at the given line and column.")
+rule("PP4002", "script-class-missing", "error", "script.csx has no `class Script : ScriptBase`.",
+     "Declare public class Script : ScriptBase.")
+rule("PP4003", "script-execute-missing", "error", "class Script does not override ExecuteAsync.",
+     "Add public override async Task<HttpResponseMessage> ExecuteAsync().")
+rule("PP4004", "script-using-not-allowed", "error", "A `using` names a namespace the platform does not allow.",
+     "Remove the using; only the documented namespaces are available.")
+rule("PP4005", "script-too-large", "error", "script.csx is larger than 1 MB.", "Shrink the script.")
+rule("PP4006", "script-httpclient", "warning", "The script creates its own HttpClient.",
+     "Send requests with Context.SendAsync.")
+
+# --- settings.json ----------------------------------------------------------------------------------------------
+rule("PP5001", "settings-file-missing", "error", "A file named in settings.json does not exist.",
+     "Fix the path (relative to settings.json's folder) or add the file.")
+rule("PP5002", "settings-schema", "warning", "settings.json has an unknown key or a value of the wrong type.",
+     "Use the keys paconn reads, with string values.")

@@ -1,0 +1,189 @@
+"""Finds the files to check, loads each once, runs the checks for its kind and applies configuration and
+suppressions. ``validate_paths`` is the whole validator as a function: paths in, sorted findings out."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..jsonio import JsonDocument, load_json_text
+from . import catalog  # noqa: F401  (registers the rules)
+from .config import csharp_suppressions, find_config, json_suppressed, json_suppressions
+from .findings import Finding, Reporter
+
+SWAGGER, PROPERTIES, ICON, SCRIPT, SETTINGS = "swagger", "properties", "icon", "script", "settings"
+JSON_KINDS = {SWAGGER, PROPERTIES, SETTINGS}
+
+
+def kind_of(path: Path) -> str | None:
+    name = path.name
+    if name.endswith(".swagger.json"):
+        return SWAGGER
+    return {"apiProperties.json": PROPERTIES, "icon.png": ICON, "script.csx": SCRIPT,
+            "settings.json": SETTINGS}.get(name)
+
+
+@dataclass
+class Loaded:
+    path: Path
+    kind: str
+    raw: bytes
+    doc: JsonDocument | None = None
+
+    @property
+    def data(self) -> Any:
+        return self.doc.data if self.doc is not None and self.doc.ok else None
+
+
+@dataclass
+class Workspace:
+    """Caches file contents so that a sibling (swagger for apiProperties, apiProperties for the icon) is read once."""
+    files: dict[Path, Loaded] = field(default_factory=dict)
+
+    def load(self, path: Path, kind: str) -> Loaded:
+        key = path.resolve()
+        if key not in self.files:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise UsageError(f"cannot read {display(path)}: {exc.strerror or exc}") from None
+            item = Loaded(path, kind, raw)
+            if kind in JSON_KINDS:
+                item.doc = load_json_text(raw)
+            self.files[key] = item
+        return self.files[key]
+
+    def sibling(self, path: Path, kind: str) -> Loaded | None:
+        folder = path.parent
+        if kind == SWAGGER:
+            candidates = [folder / "apiDefinition.swagger.json"]
+            try:
+                candidates += sorted(p for p in folder.glob("*.swagger.json") if p.name != "apiDefinition.swagger.json")
+            except OSError:
+                pass
+        else:
+            candidates = [folder / {PROPERTIES: "apiProperties.json", ICON: "icon.png", SCRIPT: "script.csx"}[kind]]
+        for c in candidates:
+            if c.is_file():
+                try:
+                    return self.load(c, kind)
+                except UsageError:
+                    return None
+        return None
+
+
+def display(path: Path) -> str:
+    """The path as the user should read it: relative to the working directory when below it, '/'-separated."""
+    try:
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            return Path(rel).as_posix()
+    except ValueError:
+        pass
+    return Path(path).as_posix()
+
+
+def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """The (file, kind) pairs to check, and folder-level findings. Unusable paths raise UsageError (exit 2)."""
+    targets: list[tuple[Path, str]] = []
+    findings: list[Finding] = []
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"{display(p)} does not exist")
+        if p.is_dir():
+            try:
+                entries = sorted(p.iterdir())
+            except OSError as exc:
+                raise UsageError(f"cannot read folder {display(p)}: {exc.strerror or exc}") from None
+            kinds = {}
+            for e in entries:
+                k = kind_of(e)
+                if k and e.is_file():
+                    targets.append((e, k))
+                    kinds.setdefault(k, e)
+            rep = Reporter(display(p))
+            for k, name in ((SWAGGER, "apiDefinition.swagger.json"), (PROPERTIES, "apiProperties.json")):
+                if k not in kinds:
+                    rep.report("PP0005", "", f"the connector folder has no {name}")
+            findings += rep.findings
+        else:
+            k = kind_of(p)
+            if k is None:
+                raise UsageError(f"{display(p)}: not a connector file (expected apiDefinition.swagger.json, "
+                                 "*.swagger.json, apiProperties.json, icon.png, script.csx or settings.json)")
+            targets.append((p, k))
+    seen, unique = set(), []
+    for t in targets:
+        key = t[0].resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(t)
+    return unique, findings
+
+
+def check_file(ws: Workspace, path: Path, kind: str) -> list[Finding]:
+    item = ws.load(path, kind)
+    rep = Reporter(display(path))
+    try:
+        _run_checks(ws, item, rep)
+    except RecursionError:
+        rep.report("PP0001", "", "the document is nested too deeply to check")
+    except Exception as exc:  # the safety net: a bug in a check becomes a finding, never a traceback
+        rep.report("PP0000", "", f"internal error while checking: {type(exc).__name__}: {exc}")
+    findings = rep.findings
+    if kind in JSON_KINDS and item.data is not None and b"x-connector-suppress" in item.raw:
+        supp = json_suppressions(item.data)
+        findings = [f for f in findings if not json_suppressed(f, supp)]
+    elif kind == SCRIPT and b"connector:" in item.raw:
+        whole, lines = csharp_suppressions(item.raw.decode("utf-8", "replace"))
+        findings = [f for f in findings if f.rule not in whole and f.rule not in lines.get(f.line or 0, ())]
+    return findings
+
+
+def _run_checks(ws: Workspace, item: Loaded, rep: Reporter) -> None:
+    if item.kind in JSON_KINDS:
+        doc = item.doc
+        assert doc is not None
+        if doc.problem is not None:
+            rule = "PP0004" if doc.problem.code == "json-encoding" else "PP0001"
+            rep.report(rule, "", doc.problem.message, line=doc.problem.line, column=doc.problem.column)
+            return
+        if doc.had_bom:
+            rep.report("PP0002", "", "the file starts with a UTF-8 byte-order mark")
+        for obj_ptr, key in doc.duplicate_keys:
+            rep.report("PP0003", obj_ptr, f"key {key!r} appears more than once in the same object")
+    if item.kind == SWAGGER:
+        from .swagger import check_swagger
+        check_swagger(rep, item.data, len(item.raw))
+    elif item.kind == PROPERTIES:
+        from .properties import check_properties
+        swagger = ws.sibling(item.path, SWAGGER)
+        check_properties(rep, item.data, swagger.data if swagger else None)
+    elif item.kind == ICON:
+        from .icon import check_icon
+        props = ws.sibling(item.path, PROPERTIES)
+        check_icon(rep, item.raw, props.data if props else None)
+    elif item.kind == SCRIPT:
+        from .script import check_script
+        check_script(rep, item.raw)
+    elif item.kind == SETTINGS:
+        from .settings import check_settings
+        check_settings(rep, item.data, item.path.parent)
+
+
+def validate_paths(paths: list[Path]) -> list[Finding]:
+    """Every finding for the given connector folders and files, configuration applied, in a stable order."""
+    targets, findings = collect(paths)
+    ws = Workspace()
+    configs_seen = set()
+    for path, kind in targets:
+        cfg = find_config(path)
+        if cfg.path is not None and cfg.path not in configs_seen:
+            configs_seen.add(cfg.path)
+            findings += [f.__class__(**{**f.__dict__, "file": display(cfg.path)}) for f in cfg.findings]
+        findings += [f for f in check_file(ws, path, kind) if f.rule not in cfg.disabled]
+    unique = {(f.rule, f.file, f.pointer, f.line, f.column, f.message): f for f in findings}
+    return sorted(unique.values(), key=Finding.sort_key)

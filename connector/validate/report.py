@@ -1,0 +1,117 @@
+"""Three views of one list of findings: text for people, JSON for programs, SARIF 2.1.0 for code scanning."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from .findings import RULES, Finding, Severity
+from .jsonpos import locate, positions
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class Locator:
+    """line:column for JSON pointers, computed once per file and only for files that have findings."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, dict] = {}
+
+    def __call__(self, f: Finding) -> tuple[int, int] | None:
+        if f.line is not None:
+            return f.line, f.column or 1
+        if not f.file.endswith(".json"):
+            return None
+        if f.file not in self._cache:
+            try:
+                self._cache[f.file] = positions(Path(f.file).read_bytes().decode("utf-8", "replace"))
+            except OSError:
+                self._cache[f.file] = {}
+        return locate(self._cache[f.file], f.pointer)
+
+
+def summary(findings: list[Finding]) -> dict[str, int]:
+    c = Counter(f.severity.value for f in findings)
+    return {"error": c.get("error", 0), "warning": c.get("warning", 0), "info": c.get("info", 0)}
+
+
+def render_text(findings: list[Finding], files_checked: int) -> str:
+    loc = Locator()
+    out: list[str] = []
+    current = None
+    for f in findings:
+        if f.file != current:
+            if current is not None:
+                out.append("")
+            out.append(click.style(f.file, bold=True))
+            current = f.file
+        pos = loc(f)
+        where = f"{pos[0]}:{pos[1]}" if pos else ""
+        if f.pointer:
+            where = f"{where} {f.pointer}".strip()
+        sev = click.style(f.severity.value, fg=_COLOURS[f.severity], bold=f.severity is Severity.ERROR)
+        out.append(f"  {where or '(file)'}: {sev} {f.rule} [{f.slug}] {f.message}")
+        if f.fix:
+            out.append(f"      fix: {f.fix}")
+    s = summary(findings)
+    if out:
+        out.append("")
+    out.append(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info in {files_checked} file(s) checked")
+    return "\n".join(out)
+
+
+def render_json(findings: list[Finding], files_checked: int) -> str:
+    doc = {"version": 1, "tool": "connector validate", "files_checked": files_checked,
+           "summary": summary(findings), "findings": [f.to_dict() for f in findings]}
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def render_sarif(findings: list[Finding], files_checked: int) -> str:
+    loc = Locator()
+    used = sorted({f.rule for f in findings})
+    index = {rid: i for i, rid in enumerate(used)}
+    rules = []
+    for rid in used:
+        r = RULES[rid]
+        rules.append({
+            "id": r.id, "name": r.slug,
+            "shortDescription": {"text": r.summary},
+            "help": {"text": r.fix or r.summary},
+            "defaultConfiguration": {"level": _level(r.severity)},
+        })
+    results = []
+    for f in findings:
+        physical: dict = {"artifactLocation": {"uri": Path(f.file).as_posix()}}
+        pos = loc(f)
+        if pos:
+            physical["region"] = {"startLine": pos[0], "startColumn": pos[1]}
+        else:
+            physical["region"] = {"startLine": 1}
+        location: dict = {"physicalLocation": physical}
+        if f.pointer:
+            location["logicalLocations"] = [{"fullyQualifiedName": f.pointer, "kind": "member"}]
+        text = f.message + (f" ({f.pointer})" if f.pointer else "") + (f". Fix: {f.fix}" if f.fix else "")
+        results.append({"ruleId": f.rule, "ruleIndex": index[f.rule], "level": _level(f.severity),
+                        "message": {"text": text}, "locations": [location]})
+    doc = {
+        "$schema": SARIF_SCHEMA, "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "connector-validate", "version": __version__,
+                                "informationUri": "https://learn.microsoft.com/connectors/custom-connectors/",
+                                "rules": rules}},
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _level(sev: Severity) -> str:
+    return {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}[sev]
+
+
+RENDERERS = {"text": render_text, "json": render_json, "sarif": render_sarif}
