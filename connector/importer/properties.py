@@ -1,6 +1,7 @@
 """Read apiProperties.json into the model.
 
-What the model has a field for is set on it (brand colour, publisher, stack owner, the OAuth client settings).
+What the model has a field for is set on it (brand colour, publisher, stack owner, capabilities, the OAuth
+client settings).
 The whole ``properties`` object is first kept verbatim in ``Connector.properties_extra``; then, when a build
 emitter for apiProperties.json is registered, each verbatim key the emitter already reproduces from the model
 is dropped again. What remains is exactly what the model cannot say, so the build gives the file back whether
@@ -40,6 +41,9 @@ def read_properties(connector: Connector, doc: Any) -> tuple[Connector, list[Kep
     for key, field in (("iconBrandColor", "brand_color"), ("publisher", "publisher"), ("stackOwner", "stack_owner")):
         if isinstance(props.get(key), str):
             changes[field] = props[key]
+    capabilities = props.get("capabilities")
+    if isinstance(capabilities, list) and all(isinstance(c, str) for c in capabilities):
+        changes["capabilities"] = tuple(capabilities)
     oauth = _get(props, "connectionParameters", "token", "oAuthSettings")
     if isinstance(connector.security, OAuth2) and isinstance(oauth, dict):
         settings: dict[str, Any] = {}
