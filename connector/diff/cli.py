@@ -83,7 +83,7 @@ def _read_git(ref: str, path: Path) -> tuple[Any, Any, str] | None:
 
 
 @click.command("diff")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, metavar="OLD NEW", type=click.Path(exists=True, path_type=Path))
 @click.option("--against-git", "ref", metavar="REF",
               help="Compare NEW with the same file at this git revision (e.g. HEAD: the last committed build).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -94,6 +94,8 @@ def diff(paths: tuple[Path, ...], ref: str | None, fmt: str, breaking_only: bool
     \b
     connector diff OLD NEW                      files or folders
     connector diff --against-git HEAD NEW       OLD is NEW as committed at HEAD
+
+    Exit 1 when a change breaks existing flows, 0 otherwise, 2 when an input cannot be read.
     """
     if ref is not None:
         if len(paths) != 1:
