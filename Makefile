@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PACONN_VENV := .venv-paconn
 PACONN_STAMP := $(PACONN_VENV)/.connector-paconn
 
-.PHONY: build test package mock contract deploy paconn clean
+.PHONY: build build-diff test package mock contract deploy paconn clean bench-import
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ contract: $(STAMP)
 ## make mock: run the stateful SmartDialog mock at http://127.0.0.1:8080 (state in build/mock.db; MOCK_ARGS=... for options)
 mock: $(STAMP)
 	$(BIN)/connector mock $(MOCK_ARGS)
+
+## make build-diff: build, then compare with the last committed build (exit 1 when a change breaks flows)
+build-diff: build
+	$(BIN)/connector diff --against-git HEAD build/SmartDialog
+
+## make bench-import: import the whole shared corpus (round-trip share, import times, the largest file)
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/import_corpus.py
 
 ## make test: set up (venv, system tools the tests need) and run the whole suite
 test: $(STAMP) $(PACONN_STAMP)

@@ -11,7 +11,7 @@ import json
 
 from ..errors import ConnectorError
 from ..jsonio import dumps
-from ..model import Connector, script_operation_ids
+from ..model import Connector, OAuth2, script_operation_ids
 from .templating import render_template
 
 TEMPLATE = "apiProperties.json.j2"
@@ -19,7 +19,8 @@ TEMPLATE = "apiProperties.json.j2"
 
 def api_properties(connector: Connector) -> dict:
     """The apiProperties document of ``connector`` (already in its build profile)."""
-    text = render_template(TEMPLATE, connector=connector, oauth=connector.security,
+    oauth = connector.security if isinstance(connector.security, OAuth2) else None  # apiKey/basic: properties_extra
+    text = render_template(TEMPLATE, connector=connector, oauth=oauth,
                            script_operations=script_operation_ids(connector))
     try:
         return json.loads(text)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from ..errors import UsageError
-from ..model import Connector
+from ..model import Connector, OAuth2
 
 PROFILES = ("production", "mock")
 DEFAULT_PROFILE = "production"
@@ -70,7 +70,7 @@ def apply_profile(connector: Connector, profile: str = DEFAULT_PROFILE, mock_url
     assert base is not None
     parts = urlsplit(base)
     changes: dict = {"host": parts.netloc, "schemes": (parts.scheme,)}
-    if connector.security is not None:
+    if isinstance(connector.security, OAuth2):  # API key and basic auth have no URLs to point at the mock
         changes["security"] = replace(connector.security, authorization_url=base + MOCK_AUTHORIZE_PATH,
                                       token_url=base + MOCK_TOKEN_PATH,
                                       refresh_url=base + MOCK_TOKEN_PATH)

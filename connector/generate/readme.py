@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Connector, Operation, Readme
+from ..model import Connector, OAuth2, Operation, Readme
 from .templating import render_template
 
 TEMPLATE = "templates/readme.md.j2"
@@ -23,9 +23,10 @@ def _name(op: Operation) -> str:
 
 def readme_md(connector: Connector) -> str:
     operations = connector.visible_operations
+    oauth = connector.security if isinstance(connector.security, OAuth2) else None
     text = render_template(TEMPLATE, connector=connector, r=connector.readme or Readme(), operations=operations,
-                           deprecated=[_name(o) for o in operations if o.deprecated],
-                           has_script=bool(connector.transforms))
+                           deprecated=[_name(o) for o in operations if o.deprecated], oauth=oauth,
+                           has_script=bool(connector.transforms) or connector.script_source is not None)
     lines = [line.rstrip() for line in text.splitlines()]
     out: list[str] = []
     for line in lines:  # one blank line between blocks, none at the end

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import UNSET, Connector, Definition, Dropdown, Operation, Parameter, Ref, Response, Schema
+from ..model import (UNSET, ApiKey, BasicAuth, Connector, Definition, Dropdown, OAuth2, Operation, Parameter, Ref,
+                     Response, Schema)
 from ..model.schema import Field
 
 METHOD_ORDER = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -20,27 +21,36 @@ class SwaggerEmitter:
         self.connector = connector
         self.definitions: dict[str, Any] = {}
         self.shared_parameters: dict[str, Any] = {}
+        self.shared_responses: dict[str, Any] = {}
 
     # -- document --------------------------------------------------------------------------------------
     def document(self) -> dict[str, Any]:
         c = self.connector
-        doc: dict[str, Any] = {"swagger": "2.0", "info": self.info(), "host": c.host, "basePath": c.base_path,
-                               "schemes": list(c.schemes), "consumes": list(c.consumes),
-                               "produces": list(c.produces)}
+        doc: dict[str, Any] = {"swagger": "2.0", "info": self.info(), "host": c.host}
+        if c.base_path is not None:
+            doc["basePath"] = c.base_path
+        doc["schemes"] = list(c.schemes)
+        if c.consumes is not None:
+            doc["consumes"] = list(c.consumes)
+        if c.produces is not None:
+            doc["produces"] = list(c.produces)
         doc["paths"] = self.paths()
+        for item in c.declarations:  # declared once even when no operation refers to them
+            if isinstance(item, Parameter):
+                self.parameter(item)
+            elif isinstance(item, Response):
+                self.response(item)
+            else:
+                self.schema(item)
         if self.definitions:
             doc["definitions"] = dict(sorted(self.definitions.items()))
         if self.shared_parameters:
             doc["parameters"] = dict(sorted(self.shared_parameters.items()))
+        if self.shared_responses:
+            doc["responses"] = dict(sorted(self.shared_responses.items()))
         if c.security is not None:
             s = c.security
-            flow: dict[str, Any] = {"type": "oauth2", "flow": s.flow}
-            if s.flow in ("accessCode", "implicit"):
-                flow["authorizationUrl"] = s.authorization_url
-            if s.flow in ("accessCode", "password", "application"):
-                flow["tokenUrl"] = s.token_url
-            flow["scopes"] = {s.scope: s.scope_description} if s.scopes else {}
-            doc["securityDefinitions"] = {s.security_name: flow}
+            doc["securityDefinitions"] = {s.security_name: security_definition(s)}
             doc["security"] = [{s.security_name: []}]
         metadata = []
         if c.website:
@@ -56,7 +66,10 @@ class SwaggerEmitter:
 
     def info(self) -> dict[str, Any]:
         c = self.connector
-        info: dict[str, Any] = {"title": c.title, "description": c.description, "version": c.version}
+        info: dict[str, Any] = {"title": c.title}
+        if c.description is not None:
+            info["description"] = c.description
+        info["version"] = c.version
         if c.contact is not None:
             contact = {k: v for k, v in (("name", c.contact.name), ("url", c.contact.url),
                                          ("email", c.contact.email)) if v}
@@ -76,6 +89,8 @@ class SwaggerEmitter:
                 content["schema"] = self.schema(op.notification)
                 item["x-ms-notification-content"] = content
             item.update(op.path_extra)
+        for path, extra in self.connector.paths_extra.items():  # path items without operations
+            paths.setdefault(path, {}).update(extra)
         for path, item in paths.items():
             methods = sorted((k for k in item if k in METHOD_ORDER), key=METHOD_ORDER.index)
             others = [k for k in item if k not in METHOD_ORDER]
@@ -135,6 +150,9 @@ class SwaggerEmitter:
         if r.schema is not None:
             out["schema"] = self.schema(r.schema)
         out.update(r.extra)
+        if r.shared:
+            self.shared_responses[r.shared] = out
+            return {"$ref": f"#/responses/{r.shared}"}
         return out
 
     # -- schemas ---------------------------------------------------------------------------------------
@@ -144,7 +162,8 @@ class SwaggerEmitter:
                 self.definitions[s.name] = {}  # reserve first: a definition may refer to itself
                 self.definitions[s.name] = self.schema(s.schema)
             return {"$ref": f"#/definitions/{s.name}"}
-        out = self._keywords(s)
+        out = self.schema(s.definition) if s.definition is not None else {}
+        out.update(self._keywords(s))
         if s.properties is not None:
             out["properties"] = {f.name: self.schema(f) for f in s.properties}
             required = s.required_names()
@@ -185,6 +204,25 @@ class SwaggerEmitter:
         return out
 
 
+def security_definition(s: OAuth2 | ApiKey | BasicAuth) -> dict[str, Any]:
+    """One entry of ``securityDefinitions``."""
+    if isinstance(s, ApiKey):
+        out: dict[str, Any] = {"type": "apiKey", "in": s.location, "name": s.name}
+    elif isinstance(s, BasicAuth):
+        out = {"type": "basic"}
+    else:
+        out = {"type": "oauth2", "flow": s.flow}
+        if s.flow in ("accessCode", "implicit"):
+            out["authorizationUrl"] = s.authorization_url
+        if s.flow in ("accessCode", "password", "application"):
+            out["tokenUrl"] = s.token_url
+        out["scopes"] = {s.scope: s.scope_description} if s.scopes else {}
+        return out
+    if s.description is not None:
+        out["description"] = s.description
+    return out
+
+
 def dynamic_values(dd: Dropdown) -> dict[str, Any]:
     out: dict[str, Any] = {"operationId": dd.operation_id}
     if dd.args:
@@ -204,4 +242,4 @@ def to_swagger(connector: Connector) -> dict[str, Any]:
     return SwaggerEmitter(connector).document()
 
 
-__all__ = ["SwaggerEmitter", "to_swagger", "dynamic_values", "Field"]
+__all__ = ["SwaggerEmitter", "to_swagger", "dynamic_values", "security_definition", "Field"]

@@ -6,7 +6,7 @@ are reused by reference: they are ordinary Python values.
 """
 
 from .checks import check, ensure_valid, path_variables
-from .connector import Connector, Contact, OAuth2, Operation, Readme, Throttling
+from .connector import ApiKey, BasicAuth, Connector, Contact, OAuth2, Operation, Readme, Throttling
 from .loader import load_model
 from .schema import (
     UNSET,
@@ -34,7 +34,8 @@ from .transforms import SUBSCRIPTION_ID, CorrelationIdHeader, WebhookLocation, s
 
 __all__ = [
     "SUBSCRIPTION_ID", "CorrelationIdHeader", "Readme", "WebhookLocation", "script_operation_ids",
-    "UNSET", "Connector", "Contact", "Definition", "Dropdown", "Field", "OAuth2", "Operation", "Parameter",
+    "UNSET", "ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "Field", "OAuth2",
+    "Operation", "Parameter",
     "Ref", "Response", "Schema", "Throttling", "array", "array_of", "body", "boolean", "check", "ensure_valid",
     "header", "integer", "load_model", "obj", "object_schema", "path", "path_variables", "query", "reusing",
     "string",

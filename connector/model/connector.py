@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Union
 
-from .schema import Parameter, Response, Schema, Visibility
+from .schema import Definition, Parameter, Response, Schema, Visibility
 from .transforms import Transform
 
 
@@ -83,6 +83,27 @@ class OAuth2:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ApiKey:
+    """An API key sent with every call (swagger ``apiKey``), in a header or the query string."""
+
+    name: str  # the header or query parameter that carries the key
+    location: Literal["header", "query"] = "header"
+    security_name: str = "api_key"
+    description: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BasicAuth:
+    """User name and password (swagger ``basic``)."""
+
+    security_name: str = "basic_auth"
+    description: str | None = None
+
+
+Security = Union[OAuth2, ApiKey, BasicAuth]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Throttling:
     calls: int
     period_seconds: int
@@ -102,7 +123,7 @@ class Readme:
 @dataclass(frozen=True, kw_only=True)
 class Connector:
     title: str
-    description: str
+    description: str | None  # None: the swagger has no info.description (imported connectors only)
     version: str = "1.0"
     contact: Contact | None = None
     website: str | None = None
@@ -112,12 +133,15 @@ class Connector:
     publisher: str | None = None
     stack_owner: str | None = None
     host: str
-    base_path: str = "/"
+    base_path: str | None = "/"  # None: no basePath key (imported connectors only)
     schemes: tuple[str, ...] = ("https",)
-    consumes: tuple[str, ...] = ("application/json",)
-    produces: tuple[str, ...] = ("application/json",)
-    security: OAuth2 | None = None
+    consumes: tuple[str, ...] | None = ("application/json",)  # None: no top-level consumes key
+    produces: tuple[str, ...] | None = ("application/json",)  # None: no top-level produces key
+    security: Security | None = None
     operations: tuple[Operation, ...] = ()
+    # Reusable declarations written under definitions / parameters / responses even when no operation refers
+    # to them (an imported swagger may declare more than it uses); those in use need not be listed.
+    declarations: tuple[Definition | Parameter | Response, ...] = ()
     throttling: Throttling | None = None
     icon_glyph: str | None = None  # a few letters drawn on the icon; None: the title's initials
     capabilities: tuple[str, ...] = ()  # apiProperties "capabilities" (e.g. "actions"); most connectors: none
@@ -125,7 +149,9 @@ class Connector:
     readme: Readme | None = None  # certification readme text that operations do not give
     extra: Mapping[str, Any] = field(default_factory=dict)  # root-level swagger keys kept verbatim
     info_extra: Mapping[str, Any] = field(default_factory=dict)
+    paths_extra: Mapping[str, Any] = field(default_factory=dict)  # path items without operations, verbatim
     properties_extra: Mapping[str, Any] = field(default_factory=dict)  # apiProperties keys kept verbatim
+    script_source: str | None = None  # a hand-written script.csx kept verbatim (connector import --script)
 
     def operation(self, operation_id: str) -> Operation | None:
         return next((o for o in self.operations if o.id == operation_id), None)

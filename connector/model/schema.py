@@ -83,6 +83,9 @@ class Schema:
     additional_properties: Union["Schema", bool, None] = None
     notification_url: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # A node that refers to a named schema (``$ref: #/definitions/<name>``) and may add keywords beside it,
+    # e.g. a property ``Field(name="owner", definition=USER)``. A bare reference is the Definition itself.
+    definition: "Definition | None" = None
 
     def required_names(self) -> list[str]:
         return [p.name for p in self.properties or () if p.required]
@@ -122,6 +125,7 @@ class Response:
     description: str
     schema: Schema | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # headers, examples, x-*
+    shared: str | None = None  # declared once under the swagger's top-level "responses" with this key
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""``connector import``: bring an existing connector (swagger, apiProperties, script) into the Python model.
+
+``import_connector`` reads the documents into a ``Connector`` (``swagger.SwaggerReader``, ``properties``),
+writes it as a readable module (``pywriter``), and ``verify_module`` proves the module builds a swagger
+semantically equal to the original (``compare``).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..generate.swagger import to_swagger
+from ..model import Connector, check
+from .compare import differences, semantically_equal
+from .properties import read_properties, render_properties
+from .pywriter import write_module
+from .swagger import Kept, Unsupported, read_swagger
+
+
+@dataclass
+class ImportResult:
+    connector: Connector
+    source: str  # the Python module
+    kept: list[Kept] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # model checks the imported connector fails
+
+
+def docstring(connector: Connector, source_name: str, out_name: str) -> str:
+    paragraphs = [f"{connector.title}: imported from {source_name} by `connector import`.",
+                  f"Build it with `connector build --model {out_name}`. What the model has no field for is kept "
+                  "verbatim in the `extra` mappings (and `properties_extra` for apiProperties.json), so the build "
+                  "gives it back."]
+    return "\n\n".join(textwrap.fill(p, width=100, break_long_words=False, break_on_hyphens=False)
+                       for p in paragraphs)
+
+
+def import_connector(swagger: Any, *, properties: Any = None, script: str | None = None,
+                     source_name: str = "apiDefinition.swagger.json", out_name: str = "connector_model.py",
+                     script_file: str | None = None) -> ImportResult:
+    """The model and module of a swagger document (and optionally its apiProperties and script text).
+
+    ``script_file``: the name of the file, next to the module, that the module reads its script from
+    (``script`` is then written there by the caller); without it the script is embedded as a string."""
+    connector, kept = read_swagger(swagger)
+    if properties is not None:
+        connector, more = read_properties(connector, properties)
+        kept += more
+    if script is not None:
+        connector = replace(connector, script_source=script)
+    source = write_module(connector, docstring=docstring(connector, source_name, out_name),
+                          script_file=script_file if script is not None else None)
+    return ImportResult(connector=connector, source=source, kept=kept, problems=check(connector))
+
+
+def problem_position(path: Path, problem: Any) -> tuple[int, int]:
+    """Line and column of a ``JsonProblem``; for text that is not UTF-8, those of the first bad byte."""
+    if getattr(problem, "code", "") == "json-encoding":
+        raw = Path(path).read_bytes()
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+            before = raw[:start]
+            return before.count(b"\n") + 1, start - (before.rfind(b"\n") + 1) + 1
+    return problem.line, problem.column
+
+
+def load_module_text(source: str, path: Path | None = None) -> Connector:
+    """The Connector a module's text declares (executed as ``connector build --model`` would)."""
+    namespace: dict[str, Any] = {"__name__": "_imported_connector", "__file__": str(path or "<import>")}
+    exec(compile(source, str(path or "<import>"), "exec"), namespace)
+    return namespace["connector"]
+
+
+def verify(connector: Connector, swagger: Any, properties: Any = None, limit: int = 10) -> list[str]:
+    """Where the swagger (and apiProperties, when an emitter exists) built from ``connector`` differs from the
+    originals; empty when the round trip holds."""
+    built = json.loads(json.dumps(to_swagger(connector)))
+    found = differences(swagger, built, limit)
+    if properties is not None:
+        try:
+            rendered = render_properties(connector)
+        except Exception as exc:  # noqa: BLE001 - reported, not raised: the swagger may still be fine
+            found.append(f"apiProperties.json: the build emitter failed: {type(exc).__name__}: {exc}")
+        else:
+            if rendered is not None and not semantically_equal(properties, rendered):
+                found += ["apiProperties.json" + d for d in differences(properties, rendered, limit)]
+    return found
+
+
+__all__ = ["ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "problem_position", "verify",
+           "differences", "semantically_equal"]

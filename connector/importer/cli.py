@@ -1,0 +1,119 @@
+"""``connector import SWAGGER [--properties apiProperties.json] [--script script.csx] --out FILE.py``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+from ..errors import ConnectorError, UsageError
+from ..jsonio import load_json_file, write_text
+from ..generate.swagger import SwaggerEmitter
+from ..model import load_model
+from . import Unsupported, import_connector, problem_position, verify
+
+SHOWN_POINTERS = 3
+HOW = {
+    "verbatim": "kept verbatim (the model has no field for them; the build writes them back unchanged)",
+    "recursive": "kept as $ref strings (references back into a definition being declared)",
+    "empty": "empty containers dropped or added (equal to their absence, see README: Import and diff)",
+    "default": "parameters without 'required' (swagger's default, false, is written)",
+    "path-level": "path-level parameters declared on each operation of their path",
+}
+
+
+def _load(path: Path, what: str):
+    doc = load_json_file(path)
+    if doc.problem is not None:
+        p = doc.problem
+        line, column = problem_position(path, p)
+        raise UsageError(f"{path}:{line}:{column}: {what} is not valid JSON ({p.message}); fix it and import "
+                         "again.")
+    return doc.data
+
+
+
+@click.command("import")
+@click.argument("swagger", type=click.Path(exists=True, path_type=Path))
+@click.option("--properties", "properties_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The connector's apiProperties.json (default: the one beside SWAGGER when SWAGGER is a folder).")
+@click.option("--script", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The connector's script.csx, kept verbatim in a file beside the module.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The Python module to write (FILE.py).")
+@click.option("--force", is_flag=True, help="Overwrite FILE.py (and its script file) when they exist.")
+@click.option("-v", "--verbose", is_flag=True, help="List every JSON pointer, not only the first few per key.")
+def import_(swagger: Path, properties_path: Path | None, script_path: Path | None, out: Path, force: bool,
+            verbose: bool) -> None:
+    """Import an existing connector (apiDefinition.swagger.json, or a folder holding it) into a Python module
+    that declares it in the model; `connector build --model FILE.py` regenerates it."""
+    if swagger.is_dir():
+        folder = swagger
+        swagger = folder / "apiDefinition.swagger.json"
+        if not swagger.is_file():
+            raise UsageError(f"{folder} has no apiDefinition.swagger.json; pass the swagger file itself.")
+        if properties_path is None and (folder / "apiProperties.json").is_file():
+            properties_path = folder / "apiProperties.json"
+        if script_path is None and (folder / "script.csx").is_file():
+            script_path = folder / "script.csx"
+    if out.suffix != ".py":
+        raise UsageError(f"--out {out}: the module must be a .py file.")
+    script_file = out.with_suffix(".csx") if script_path is not None else None
+    for target in (out, script_file):
+        if target is not None and target.exists() and not force:
+            raise UsageError(f"{target} exists; pass --force to overwrite it, or choose another --out.")
+
+    data = _load(swagger, "the swagger")
+    properties = _load(properties_path, "apiProperties.json") if properties_path is not None else None
+    script = script_path.read_bytes().decode("utf-8") if script_path is not None else None
+    try:
+        result = import_connector(data, properties=properties, script=script, source_name=swagger.name,
+                                  out_name=out.name, script_file=script_file.name if script_file else None)
+    except Unsupported as exc:
+        where = properties_path if exc.document == "properties" else swagger
+        raise ConnectorError(f"{where}: {exc}") from None
+
+    write_text(out, result.source)
+    if script_file is not None and script is not None:
+        script_file.write_bytes(script.encode("utf-8"))
+
+    connector = load_model(out)
+    found = verify(connector, data, properties)
+    c = result.connector
+    emitter = SwaggerEmitter(c)
+    emitter.document()
+    counts = [f"{len(found_)} {label}" for label, found_ in (("definitions", emitter.definitions), (
+        "shared parameters", emitter.shared_parameters), ("shared responses", emitter.shared_responses)) if found_]
+    click.echo(f"wrote {out}: {len(c.operations)} operations" + "".join(", " + x for x in counts)
+               + (f", script {script_file}" if script_file else ""))
+    _report_kept(result.kept, verbose)
+    if result.problems:
+        click.echo(f"model checks: {len(result.problems)} problem(s); `connector build` refuses the module until "
+                   "they are fixed:")
+        for problem in result.problems if verbose else result.problems[:10]:
+            click.echo(f"  - {problem}")
+        if not verbose and len(result.problems) > 10:
+            click.echo(f"  ... and {len(result.problems) - 10} more (--verbose lists them all)")
+    if found:
+        raise ConnectorError(f"the module does not build back to {swagger.name}; this is a bug in connector "
+                             "import, please report it with the file:\n" + "\n".join(f"  {d}" for d in found))
+    click.echo(f"round trip: {out} builds a swagger equal to {swagger.name}"
+               + (" and the same apiProperties.json" if properties is not None else ""))
+
+
+def _report_kept(kept, verbose: bool) -> None:
+    by_how: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for k in kept:
+        by_how[k.how][k.key].append(k.pointer)
+    for how in ("verbatim", "recursive", "empty", "default", "path-level"):
+        keys = by_how.get(how)
+        if not keys:
+            continue
+        total = sum(len(v) for v in keys.values())
+        click.echo(f"{total} {HOW[how]}:")
+        width = max(len(k) for k in keys)
+        for key, pointers in sorted(keys.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            shown = pointers if verbose else pointers[:SHOWN_POINTERS]
+            more = "" if len(shown) == len(pointers) else f" (+{len(pointers) - len(shown)} more)"
+            click.echo(f"  {key:{width}} {len(pointers):5}  {', '.join(shown)}{more}")

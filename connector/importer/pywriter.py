@@ -1,0 +1,447 @@
+"""Write a ``Connector`` as a readable Python module in the style of ``connector/smartdialog.py``.
+
+Operations and definitions become module-level variables named after their operationId and definition name;
+shared parameters and responses (``#/parameters``, ``#/responses``) become variables too, and so does any
+other parameter, field, schema or dropdown the connector uses in more than one place (unless it is a short
+one-liner). Each variable is declared before its first use. Parameters and fields are written with the model's
+short constructors (``path``, ``query``, ``header``, ``body``, ``string``, ``integer``, ``array``, ``obj``...)
+where they fit, so an operation reads like its reference page.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import sys
+from collections import Counter
+from dataclasses import MISSING, fields, is_dataclass
+from typing import Any, Iterable, Mapping
+
+from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, OAuth2, Operation,
+                     Parameter, Ref, Response, Schema, Throttling)
+from ..model.schema import Field
+from . import pyformat as fmt
+from .pyformat import Atom, Lazy, Node, call, dict_of, literal, tuple_of
+
+FACTOR_MIN_CHARS = 48
+KWARG_ORDER = {"name": 0, "location": 1, "required": 2, "shared": 15, "extra": 20}
+JSON_FIELDS = frozenset({"extra", "path_extra", "info_extra", "paths_extra", "properties_extra", "default", "enum"})  # a node used twice becomes a variable only when it is longer than this on one line
+
+HELPER_BASELINES: dict[str, dict[str, Any]] = {
+    "string": {"type": "string"},
+    "integer": {"type": "integer", "format": "int32"},
+    "boolean": {"type": "boolean"},
+    "array": {"type": "array"},
+    "obj": {"type": "object"},
+    "object_schema": {"type": "object"},
+    "array_of": {"type": "array"},
+    "path": {"location": "path", "required": True, "type": "string", "url_encoding": "single"},
+    "header": {"location": "header", "type": "string"},
+    "query": {"location": "query", "type": "string"},
+    "body": {"location": "body", "name": "body", "required": True, "summary": "Body",
+             "description": "The request body."},
+}
+MODEL_NAMES = ("ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "Field", "OAuth2",
+               "Operation", "Parameter", "Ref", "Response", "Schema", "Throttling", "UNSET", "array", "array_of",
+               "body", "boolean", "header", "integer", "obj", "object_schema", "path", "query", "reusing",
+               "string")
+RESERVED = set(MODEL_NAMES) | set(keyword.kwlist) | set(dir(builtins)) | {"connector", "annotations", "Path"}
+
+
+def upper_snake(text: str, words: int | None = None) -> str:
+    """``CustomerData`` -> ``CUSTOMER_DATA``; ``words`` keeps only the first few words of a long name."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    text = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").upper()
+    if words is not None:
+        text = "_".join(text.split("_")[:words])
+    if not text:
+        return "VALUE"
+    return "V_" + text if text[0].isdigit() else text
+
+
+def identifier(text: str) -> str:
+    text = re.sub(r"[^0-9A-Za-z_]+", "_", text).strip("_")
+    if not text:
+        return "operation"
+    return "op_" + text if text[0].isdigit() else text
+
+
+def _same(value: Any, default: Any) -> bool:
+    if value is default:
+        return True
+    return type(value) is type(default) and value == default
+
+
+class ModuleWriter:
+    def __init__(self, connector: Connector, *, docstring: str, script_file: str | None = None):
+        self.connector = connector
+        self.docstring = docstring
+        self.script_file = script_file
+        self.refs: Counter[int] = Counter()
+        self.hints: dict[int, str] = {}
+        self.objects: dict[int, Any] = {}
+        self.nodes: dict[int, Node] = {}
+        self.var_of: dict[int, str] = {}  # id(object) -> variable name
+        self.var_order: list[int] = []  # variables in the order they were decided (dependencies first)
+        self.deps: dict[int, list[int]] = {}
+        self.soft_deps: dict[int, list[int]] = {}
+        self.taken: set[str] = set(RESERVED)
+        self.used_names: set[str] = set()
+        self.printed: set[int] = set()
+        self.shared_bases: dict[tuple[str, str], Any] = {}
+        ids = Counter(op.id for op in connector.operations)
+        self.op_by_id = {op.id: op for op in connector.operations if ids[op.id] == 1}
+        self._current: list[int] = []
+
+    # -- pass 1: how often is each object used ------------------------------------------------------------
+    def _count(self) -> None:
+        stack: list[tuple[Any, str]] = [(x, "") for x in reversed(self._roots())]
+        while stack:
+            obj, hint = stack.pop()
+            key = id(obj)
+            self.refs[key] += 1
+            if key in self.objects:
+                continue
+            self.objects[key] = obj
+            self.hints[key] = hint
+            stack.extend(reversed(list(self._children(obj, hint))))
+
+    def _roots(self) -> list[Any]:
+        return list(self.connector.declarations) + list(self.connector.operations)
+
+    @staticmethod
+    def _children(obj: Any, hint: str) -> Iterable[tuple[Any, str]]:
+        if isinstance(obj, Operation):
+            base = upper_snake(obj.id, words=4)
+            for p in obj.parameters:
+                yield p, (base + "_BODY" if p.location == "body" else upper_snake(p.name))
+            for r in obj.responses:
+                yield r, f"{base}_{r.status.upper() if r.status.isalnum() else upper_snake(r.status)}"
+            if obj.notification is not None:
+                yield obj.notification, base + "_NOTIFICATION"
+            if obj.webhook_delete is not None:
+                yield obj.webhook_delete, ""
+            return
+        if isinstance(obj, Response):
+            if obj.schema is not None:
+                yield obj.schema, hint
+            return
+        if isinstance(obj, Definition):
+            yield obj.schema, upper_snake(obj.name)
+            return
+        if isinstance(obj, Schema):
+            if isinstance(obj, Parameter) and obj.schema is not None:
+                yield obj.schema, hint
+            if obj.definition is not None:
+                yield obj.definition, ""
+            for f in obj.properties or ():
+                yield f, upper_snake(f.name)
+            if obj.items is not None:
+                yield obj.items, hint + "_ITEM"
+            if isinstance(obj.additional_properties, Schema):
+                yield obj.additional_properties, hint + "_VALUES"
+            if obj.dropdown is not None:
+                yield obj.dropdown, upper_snake(obj.dropdown.operation_id) + "_VALUES"
+            return
+        if isinstance(obj, Dropdown) and not isinstance(obj.operation, str):
+            yield obj.operation, ""
+
+    # -- pass 2: expressions, bottom-up; decide the variables -----------------------------------------------
+    def node(self, obj: Any) -> Node:
+        key = id(obj)
+        done = self.nodes.get(key)
+        if done is not None:
+            if self._current:
+                parent = self._current[-1]
+                if key in self.var_of:
+                    self.deps.setdefault(parent, []).append(key)
+                else:
+                    self.deps.setdefault(parent, []).extend(self.deps.get(key, ()))
+                    self.soft_deps.setdefault(parent, []).extend(self.soft_deps.get(key, ()))
+            return done
+        self._current.append(key)
+        try:
+            expr = self._expression(obj)
+        finally:
+            self._current.pop()
+        if self._is_variable(obj, expr):
+            name = self._name_for(obj)
+            self.var_of[key] = name
+            self.var_order.append(key)
+            self.var_exprs[key] = expr
+            result: Node = Atom(name)
+            if self._current:
+                self.deps.setdefault(self._current[-1], []).append(key)
+        else:
+            result = expr
+            if self._current:  # an inline node's dependencies are its parent's
+                parent = self._current[-1]
+                self.deps.setdefault(parent, []).extend(self.deps.get(key, ()))
+                self.soft_deps.setdefault(parent, []).extend(self.soft_deps.get(key, ()))
+        self.nodes[key] = result
+        return result
+
+    def _is_variable(self, obj: Any, expr: Node) -> bool:
+        if isinstance(obj, (Operation, Definition)):
+            return True
+        if isinstance(obj, (Parameter, Response)) and obj.shared:
+            return self.shared_bases.get((type(obj).__name__, obj.shared)) is obj
+        if self.refs[id(obj)] < 2 or not isinstance(obj, (Schema, Dropdown, Response)):
+            return False
+        return len(expr.flat()) > FACTOR_MIN_CHARS
+
+    def _name_for(self, obj: Any) -> str:
+        if isinstance(obj, Operation):
+            base = identifier(obj.id)
+        elif isinstance(obj, Definition):
+            base = upper_snake(obj.name)
+        elif isinstance(obj, Parameter) and obj.shared:
+            base = upper_snake(obj.shared) + "_PARAMETER"
+        elif isinstance(obj, Response) and obj.shared:
+            base = upper_snake(obj.shared) + "_RESPONSE"
+        elif isinstance(obj, Parameter) and obj.location == "body":
+            base = self.hints.get(id(obj)) or "BODY"
+        elif isinstance(obj, Parameter):
+            base = upper_snake(obj.name, words=4) + "_PARAMETER"
+        elif isinstance(obj, Response):
+            words = re.fullmatch(r"[A-Za-z][A-Za-z -]{0,30}", obj.description or "")
+            base = upper_snake(obj.description, words=4) + "_RESPONSE" if words else \
+                "RESPONSE_" + (obj.status.upper() if obj.status.isalnum() else upper_snake(obj.status))
+        elif isinstance(obj, Dropdown):
+            base = self.hints.get(id(obj)) or "VALUES"
+        elif isinstance(obj, Field):
+            base = upper_snake(obj.name, words=4)
+        elif obj.title:
+            base = upper_snake(obj.title, words=4)
+        else:
+            base = (self.hints.get(id(obj)) or "SCHEMA") + "_SCHEMA"
+        name, n = base, 1
+        while name in self.taken:
+            n += 1
+            name = f"{base}_{n}"
+        self.taken.add(name)
+        return name
+
+    def _use(self, name: str) -> str:
+        self.used_names.add(name)
+        return name
+
+    def value(self, v: Any) -> Node:
+        if isinstance(v, (Schema, Dropdown, Response, Operation)):
+            return self.node(v)
+        if isinstance(v, Ref):
+            return call(self._use("Ref"), [literal(v.parameter)])
+        if v is UNSET:
+            return Atom(self._use("UNSET"))
+        if isinstance(v, (Contact, OAuth2, ApiKey, BasicAuth, Throttling)):
+            return call(self._use(type(v).__name__), kwargs=self._kwargs(v))
+        if isinstance(v, tuple):
+            return tuple_of([self.value(x) for x in v])
+        if isinstance(v, list):
+            return fmt.list_of([self.value(x) for x in v])
+        if isinstance(v, Mapping):
+            return dict_of([(literal(k), self.value(x)) for k, x in v.items()])
+        return literal(v)
+
+    def _kwargs(self, obj: Any, skip: Iterable[str] = (), baseline: Mapping[str, Any] | None = None
+                ) -> list[tuple[str, Node]]:
+        out: list[tuple[str, Node]] = []
+        baseline = baseline or {}
+        for f in fields(obj):
+            if f.name in skip:
+                continue
+            value = getattr(obj, f.name)
+            if f.name in baseline:
+                default = baseline[f.name]
+            elif f.default is not MISSING:
+                default = f.default
+            elif f.default_factory is not MISSING:  # type: ignore[misc]
+                default = f.default_factory()  # type: ignore[misc]
+            else:
+                default = MISSING
+            if default is not MISSING and _same(value, default):
+                continue
+            out.append((f.name, literal(value) if f.name in JSON_FIELDS else self.value(value)))
+        out.sort(key=lambda kv: KWARG_ORDER.get(kv[0], 10))  # stable: the dataclass order otherwise
+        return out
+
+    def _expression(self, obj: Any) -> Node:
+        if isinstance(obj, Operation):
+            return call(self._use("Operation"), kwargs=self._kwargs(obj))
+        if isinstance(obj, Definition):
+            return call(self._use("Definition"), kwargs=[("name", literal(obj.name)), ("schema", self.value(obj.schema))]
+                        + self._kwargs(obj, skip=("name", "schema")))
+        if isinstance(obj, Parameter):
+            return self._parameter(obj)
+        if isinstance(obj, Field):
+            return self._field(obj)
+        if isinstance(obj, Schema):
+            return self._schema(obj)
+        if isinstance(obj, Dropdown):
+            return self._dropdown(obj)
+        if isinstance(obj, Response):
+            base = self.shared_bases.get(("Response", obj.shared)) if obj.shared else None
+            if base is not None and base is not obj:
+                return call(self._use("reusing"), [self.node(base)], self._kwargs(obj, baseline={
+                    f.name: getattr(base, f.name) for f in fields(base)}))
+            return call(self._use("Response"), kwargs=self._kwargs(obj))
+        raise TypeError(f"cannot write {type(obj).__name__}")  # pragma: no cover
+
+    def _helper(self, name: str, obj: Any, args: list[Node], consumed: Iterable[str],
+                kwargs_first: list[tuple[str, Node]] = ()) -> Node:
+        kwargs = list(kwargs_first) + self._kwargs(obj, skip=set(consumed), baseline=HELPER_BASELINES[name])
+        return call(self._use(name), args, kwargs)
+
+    def _label_args(self, obj: Schema, args: list[Node]) -> tuple[list[Node], list[tuple[str, Node]], list[str]]:
+        """``summary`` and ``description`` as positional arguments when present."""
+        kwargs: list[tuple[str, Node]] = []
+        consumed = ["summary", "description"]
+        if obj.summary is not None:
+            args.append(literal(obj.summary))
+            if obj.description is not None:
+                args.append(literal(obj.description))
+        elif obj.description is not None:
+            kwargs.append(("description", literal(obj.description)))
+        return args, kwargs, consumed
+
+    def _field(self, f: Field) -> Node:
+        base = [literal(f.name)]
+        if f.type in ("string", "integer", "boolean"):
+            args, kwargs, consumed = self._label_args(f, base)
+            return self._helper(f.type, f, args, ["name", *consumed], kwargs)
+        if f.type == "array" and f.items is not None:
+            args, kwargs, consumed = self._label_args(f, base + [self.value(f.items)])
+            return self._helper("array", f, args, ["name", "items", *consumed], kwargs)
+        if f.type == "object" and f.properties is not None:
+            args = base + [self.value(p) for p in f.properties]
+            kwargs = [(k, literal(getattr(f, k))) for k in ("summary", "description") if getattr(f, k) is not None]
+            return self._helper("obj", f, args, ["name", "properties", "summary", "description"], kwargs)
+        return call(self._use("Field"), kwargs=[("name", literal(f.name))] + self._kwargs(f, skip=("name",)))
+
+    def _schema(self, s: Schema) -> Node:
+        if s.type == "object" and s.properties is not None:
+            return self._helper("object_schema", s, [self.value(p) for p in s.properties], ["properties"])
+        if s.type == "array" and s.items is not None:
+            return self._helper("array_of", s, [self.value(s.items)], ["items"])
+        return call(self._use("Schema"), kwargs=self._kwargs(s))
+
+    def _parameter(self, p: Parameter) -> Node:
+        if p.location == "path" and p.required is True or p.location in ("header", "query"):
+            helper = "path" if p.location == "path" else p.location
+            args = [literal(p.name), literal(p.summary), literal(p.description)]
+            return self._helper(helper, p, args, ["name", "location", "summary", "description"] +
+                                (["required"] if helper == "path" else []))
+        if p.location == "body" and p.schema is not None:
+            args = [self.value(p.schema)]
+            consumed = ["schema", "location"]
+            if isinstance(p.summary, str) and isinstance(p.description, str) and (
+                    p.summary != "Body" or p.description != "The request body."):
+                args += [literal(p.summary), literal(p.description)]
+                consumed += ["summary", "description"]
+            return self._helper("body", p, args, consumed)
+        return call(self._use("Parameter"), kwargs=self._kwargs(p))
+
+    def _dropdown(self, d: Dropdown) -> Node:
+        operation: Node
+        if isinstance(d.operation, str):
+            op_id = d.operation
+            target = self.op_by_id.get(op_id)
+            if target is not None:
+                if self._current:
+                    self.soft_deps.setdefault(self._current[-1], []).append(id(target))
+                operation = Lazy(lambda: self._op_ref(op_id))
+            else:
+                operation = literal(op_id)
+        else:
+            operation = self.node(d.operation)
+        return call(self._use("Dropdown"), kwargs=[("operation", operation)] + self._kwargs(d, skip=("operation",)))
+
+    def _op_ref(self, op_id: str) -> str:
+        target = self.op_by_id[op_id]
+        if id(target) in self.printed:
+            return self.var_of[id(target)]
+        return fmt.string(op_id)
+
+    # -- pass 3: order and print --------------------------------------------------------------------------
+    def write(self) -> str:
+        self.var_exprs: dict[int, Node] = {}
+        recursion = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(recursion, 20000))
+        try:
+            self._count()
+            for obj in self.connector.declarations:
+                for p in ([obj] if isinstance(obj, (Parameter, Response)) else []):
+                    self.shared_bases.setdefault((type(p).__name__, p.shared), p)
+            for key in self.objects:  # the first use of a shared parameter/response is its declaration
+                obj = self.objects[key]
+                if isinstance(obj, (Parameter, Response)) and obj.shared:
+                    self.shared_bases.setdefault((type(obj).__name__, obj.shared), obj)
+            for obj in self._roots():
+                self.node(obj)
+            kwargs = self._kwargs(self.connector)
+            if self.script_file:
+                kwargs = [(k, Atom(f"(Path(__file__).parent / {fmt.string(self.script_file)}).read_bytes()"
+                                   '.decode("utf-8")') if k == "script_source" else v) for k, v in kwargs]
+            connector_expr = call(self._use("Connector"), kwargs=kwargs)
+            body = self._ordered_statements()
+        finally:
+            sys.setrecursionlimit(recursion)
+        doc = self.docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        blocks = ['"""' + doc + '\n"""']
+        if self.script_file:
+            blocks.append("from pathlib import Path")
+        names = sorted(self.used_names)
+        single = "from connector.model import " + ", ".join(names)
+        blocks.append(single if len(single) <= fmt.WIDTH else fmt.render(
+            fmt.Bracketed("from connector.model import (", ")", [("", Atom(n)) for n in names], collection=True)))
+        blocks += body
+        blocks.append(fmt.statement("connector", connector_expr))
+        return "\n\n".join(blocks) + "\n"
+
+    def _ordered_statements(self) -> list[str]:
+        """Variables in dependency order: definitions, shared parameters and responses, then operations;
+        each preceded by whatever it uses. A dropdown naming an operation not yet declared uses its id."""
+        order = [k for k in self.var_order if isinstance(self.objects[k], Definition)]
+        order += [k for k in self.var_order if isinstance(self.objects[k], (Parameter, Response))
+                  and self.objects[k].shared]
+        order += [id(op) for op in self.connector.operations if id(op) in self.var_of]
+        order += self.var_order
+        state: dict[int, int] = {}
+        out: list[int] = []
+
+        def visit(key: int) -> None:
+            stack = [(key, iter(self._deps_of(key)))]
+            state[key] = 1
+            while stack:
+                node, deps = stack[-1]
+                for dep in deps:
+                    if dep in self.var_of and dep not in state:
+                        state[dep] = 1
+                        stack.append((dep, iter(self._deps_of(dep))))
+                        break
+                else:
+                    stack.pop()
+                    state[node] = 2
+                    out.append(node)
+
+        for key in order:
+            if key not in state:
+                visit(key)
+        statements = []
+        for key in out:
+            statements.append(fmt.statement(self.var_of[key], self.var_exprs[key]))
+            self.printed.add(key)
+        return statements
+
+    def _deps_of(self, key: int) -> list[int]:
+        return list(dict.fromkeys(self.deps.get(key, []) + self.soft_deps.get(key, [])))
+
+
+def write_module(connector: Connector, *, docstring: str, script_file: str | None = None) -> str:
+    """The Python source of a module declaring ``connector`` (its variable ``connector``)."""
+    return ModuleWriter(connector, docstring=docstring, script_file=script_file).write()
+
+
+__all__ = ["ModuleWriter", "write_module", "upper_snake", "identifier", "is_dataclass"]
