@@ -196,7 +196,7 @@ MESSAGE_BODY = object_schema(
         obj("Personalization", summary="Personalization",
             description="Personalization values for this recipient, by placeholder name.",
             additional_properties=Schema(type="string")),
-    ), "Recipients", "The recipients of the message.", required=True, extra={"minItems": 1}),
+    ), "Recipients", "The recipients of the message.", required=True, min_items=1),
     string("AttachmentUri", "Attachment Uri",
            "Attachment Uri to be used when sending WhatsApp message that contains an attachment."),
     CUSTOMER_DATA,
@@ -269,7 +269,7 @@ SendWhatsappTemplateMessage = Operation(
                                      args={"Customer-Id": Ref("Customer-Id")})),
             array("Recipients", object_schema(
                 string("Address", "Address", "Message recipient address.", required=True),
-            ), "Recipients", "The recipients of the message.", required=True, extra={"minItems": 1}),
+            ), "Recipients", "The recipients of the message.", required=True, min_items=1),
             array("BodyParameters", Schema(type="string"), "BodyParameters", "BodyParameters"),
             array("HeaderParameters", Schema(type="string"), "HeaderParameters", "HeaderParameters"),
             array("Buttons", object_schema(

@@ -193,6 +193,8 @@ class SwaggerEmitter:
             out["default"] = s.default
         if s.items is not None:
             out["items"] = self.schema(s.items)
+        if s.min_items is not None:
+            out["minItems"] = s.min_items
         if isinstance(s.additional_properties, Schema):
             out["additionalProperties"] = self.schema(s.additional_properties)
         elif isinstance(s.additional_properties, bool):

@@ -44,7 +44,7 @@ class Kept:
 
 
 SCHEMA_KEYWORDS = frozenset({"type", "format", "title", "description", "x-ms-summary", "x-ms-visibility", "enum",
-                             "default", "items", "additionalProperties", "x-ms-dynamic-values",
+                             "default", "items", "minItems", "additionalProperties", "x-ms-dynamic-values",
                              "x-ms-notification-url"})
 DEFINITION_REF = "#/definitions/"
 PARAMETER_REF = "#/parameters/"
@@ -530,6 +530,10 @@ class SwaggerReader:
             if not isinstance(value, dict):
                 return False
             kw["items"] = self.schema(value, where + "/items")
+        elif key == "minItems":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                return False
+            kw["min_items"] = value
         elif key == "additionalProperties":
             if isinstance(value, bool):
                 kw["additional_properties"] = value

@@ -79,6 +79,7 @@ class Schema:
     visibility: Visibility | None = None
     dropdown: Dropdown | None = None
     items: Schema | None = None
+    min_items: int | None = None
     properties: tuple["Field", ...] | None = None
     additional_properties: Union["Schema", bool, None] = None
     notification_url: bool = False
