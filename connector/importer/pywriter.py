@@ -389,6 +389,9 @@ class ModuleWriter:
         finally:
             sys.setrecursionlimit(recursion)
         doc = self.docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        # a title is whatever the swagger says: escape what cannot stand in source text (NUL, other controls)
+        doc = "".join(ch if ch.isprintable() or ch in "\n " else ch.encode("unicode_escape").decode("ascii")
+                      for ch in doc)
         blocks = ['"""' + doc + '\n"""']
         if self.script_file:
             blocks.append("from pathlib import Path")

@@ -76,3 +76,13 @@ def test_generated_swaggers_round_trip_through_the_module(doc):
     compile(source, "<module>", "exec")
     rebuilt = json.loads(json.dumps(to_swagger(load_module_text(source))))
     assert differences(doc, rebuilt) == []
+
+
+def test_titles_with_control_characters_and_quotes_give_valid_modules():
+    """Found by the property test above: a NUL in info.title made the module's docstring unparseable."""
+    for title in ("\x00", 'a"""b', "c\\", "line\u2028sep\x1b"):
+        doc = {"swagger": "2.0", "info": {"title": title, "version": "1"}, "host": "h.example", "schemes": ["https"],
+               "paths": {"/p": {"post": {"operationId": "A", "responses": {"200": {"description": "OK"}}}}}}
+        source = import_connector(doc).source
+        compile(source, "<module>", "exec")
+        assert load_module_text(source).title == title
