@@ -50,7 +50,7 @@ test: $(STAMP) $(PACONN_STAMP)
 ## make paconn: paconn 0.0.21 in a virtual environment of its own (.venv-paconn/), for deploy and its tests
 paconn: $(PACONN_STAMP)
 $(PACONN_STAMP): $(STAMP)
-	$(BIN)/python -m connector.deploy.runner
+	$(BIN)/python -c 'from connector.deploy.runner import ensure_paconn; print(ensure_paconn(echo=print))'
 
 ## make deploy ENVIRONMENT=<env> [DEPLOY_ARGS="--client-id ID ..."]: create or update build/SmartDialog with
 ## paconn (secret from CONNECTOR_CLIENT_SECRET, sign-in from ~/.paconn/accessTokens.json)
