@@ -9,7 +9,8 @@ What runs, all on loopback, one at a time, each for a bounded time:
   (every POST commits a message and its recipients) and the JSON request log written to a file;
 - Prism 5 `prism mock` serving the generated swagger (paths prefixed with the basePath so both servers get
   byte-identical requests; Prism ignores the swagger's basePath), log level `error` (its fastest);
-- a bare hello-world Starlette app on the same uvicorn as the ceiling.
+- a bare hello-world Starlette app, and the same answer from a plain ASGI function, on the same uvicorn: the
+  ceilings (our mock answers API calls from a plain ASGI function too, so it can beat the Starlette one).
 The load generator is wrk (Debian's `wrk`, installed with apt-get if missing) with a Lua script per request
 kind. Prism is installed with npm into build/bench/node_modules if missing. Results: a table on standard
 output and build/bench/results.json.
@@ -45,6 +46,14 @@ async def hello(request):
     return JSONResponse({"hello": "world"})
 
 app = Starlette(routes=[Route("/", hello)])
+
+
+async def raw(scope, receive, send):  # the same answer with no framework at all: uvicorn's own ceiling
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"17")]})
+    await send({"type": "http.response.body", "body": b'{"hello":"world"}'})
 """
 
 
@@ -202,6 +211,13 @@ def main() -> None:
         procs.append(hello)
         hurl = f"http://127.0.0.1:{hport}"
         wait_up(hurl + "/", hello)
+        rport = free_port()
+        raw = subprocess.Popen([sys.executable, "-m", "uvicorn", "hello_app:raw", "--app-dir", str(BENCH),
+                                "--port", str(rport), "--loop", "uvloop", "--http", "httptools",
+                                "--no-access-log", "--log-level", "warning"], stderr=subprocess.DEVNULL)
+        procs.append(raw)
+        rurl = f"http://127.0.0.1:{rport}"
+        wait_up(rurl + "/", raw)
 
         auth = {"Authorization": f"Bearer {token}"}
         message = json.dumps({"Sender": "DemoCo", "Content": "Benchmark message with a few words in it.",
@@ -231,6 +247,9 @@ def main() -> None:
         run_wrk(wrk, hurl + "/", None, args.warmup, args.connections)
         ceiling = [run_wrk(wrk, hurl + "/", None, args.duration, args.connections) for _ in range(args.repeat)]
         results.append({"server": "bare Starlette", "request": "GET / (hello world, ceiling)", **median(ceiling)})
+        run_wrk(wrk, rurl + "/", None, args.warmup, args.connections)
+        ceiling = [run_wrk(wrk, rurl + "/", None, args.duration, args.connections) for _ in range(args.repeat)]
+        results.append({"server": "bare ASGI", "request": "GET / (hello world, ceiling)", **median(ceiling)})
     finally:
         for p in procs:
             stop(p)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import UsageError
-from ..jsonio import load_json_file, pointer
+from ..jsonio import load_json_file, pointer, resolve_ref
 
 SWAGGER = "apiDefinition.swagger.json"
 PROPERTIES = "apiProperties.json"
@@ -162,15 +162,7 @@ class ConnectorFolder:
 
     def resolve_ref(self, ref: str) -> Any:
         """The target of a local reference (``#/definitions/x``), or None."""
-        if not ref.startswith("#/"):
-            return None
-        node: Any = self.swagger
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
+        return resolve_ref(self.swagger, ref) if ref.startswith("#/") else None
 
     # -- questions the runtime asks ----------------------------------------------------------------
     def operation(self, op_id: str) -> OperationSpec:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator
 
-from ..jsonio import pointer
+from ..jsonio import pointer, resolve_ref
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 EMPTY_EQUALS_ABSENT = ("definitions", "parameters", "responses", "securityDefinitions", "tags")
@@ -28,18 +28,7 @@ EMPTY_EQUALS_ABSENT = ("definitions", "parameters", "responses", "securityDefini
 
 def resolve_local(doc: Any, ref: str) -> Any:
     """The value a local ``#/a/b`` reference points to, or None when it points nowhere."""
-    if not isinstance(ref, str) or not ref.startswith("#/"):
-        return None
-    node = doc
-    for raw in ref[2:].split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+    return resolve_ref(doc, ref)
 
 
 def parameter_key(doc: Any, param: Any) -> tuple[Any, Any] | None:

@@ -16,6 +16,8 @@ import re
 import uuid
 from typing import Any, Callable
 
+from ..jsonio import resolve_ref
+
 Problems = list[tuple[tuple[str | int, ...], str]]
 Check = Callable[[Any], "Problems | None"]
 
@@ -100,9 +102,9 @@ class SchemaCompiler:
     def resolve(self, ref: str) -> dict[str, Any]:
         if not ref.startswith("#/"):
             raise ValueError(f"only local references are supported, not {ref!r}")
-        node: Any = self.root
-        for part in ref[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
+        node = resolve_ref(self.root, ref)
+        if node is None:
+            raise KeyError(ref)
         return node
 
     def compile(self, schema: dict[str, Any]) -> Check:

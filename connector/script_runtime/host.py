@@ -81,42 +81,38 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
     return ", ".join(values) if values else None
 
 
+class _Message:
+    """What requests and responses share: headers as (name, value) pairs, a byte body."""
+
+    headers: list[tuple[str, str]]
+    body: Any
+
+    def __post_init__(self) -> None:
+        self.headers = _headers(self.headers)
+        if isinstance(self.body, str):
+            self.body = self.body.encode("utf-8")
+
+    def header(self, name: str) -> str | None:
+        return _header(self.headers, name)
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
 @dataclass
-class HttpRequest:
+class HttpRequest(_Message):
     method: str
     url: str
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes | None = None
 
-    def __post_init__(self) -> None:
-        self.headers = _headers(self.headers)
-        if isinstance(self.body, str):
-            self.body = self.body.encode("utf-8")
-
-    def header(self, name: str) -> str | None:
-        return _header(self.headers, name)
-
-    def json(self) -> Any:
-        return json.loads(self.body or b"null")
-
 
 @dataclass
-class HttpResponse:
+class HttpResponse(_Message):
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     reason: str | None = None
-
-    def __post_init__(self) -> None:
-        self.headers = _headers(self.headers)
-        if isinstance(self.body, str):
-            self.body = self.body.encode("utf-8")
-
-    def header(self, name: str) -> str | None:
-        return _header(self.headers, name)
-
-    def json(self) -> Any:
-        return json.loads(self.body or b"null")
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from ..jsonio import pointer
+from ..jsonio import pointer, resolve_ref
 from .findings import Reporter
 from .structure import schema_errors
 from .textutil import closest
@@ -115,11 +115,7 @@ class SwaggerChecker:
 
     def lookup(self, ref: str) -> Any:
         """The node a local '#/...' reference points at, or None."""
-        if not ref.startswith("#"):
-            return None
-        node: Any = self.data
-        if ref in ("#", "#/"):
-            return node
+        return resolve_ref(self.data, ref)
         for part in ref[2:].split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
             if isinstance(node, dict) and part in node:
