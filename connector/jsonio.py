@@ -77,7 +77,10 @@ def load_json_text(raw: bytes | str) -> JsonDocument:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            doc.problem = JsonProblem(f"not UTF-8 text: {exc.reason} at byte {exc.start}", code="json-encoding")
+            line = raw.count(b"\n", 0, exc.start) + 1
+            column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", "replace")) + 1
+            doc.problem = JsonProblem(f"not UTF-8 text: {exc.reason} at byte {exc.start}", line, column,
+                                      code="json-encoding")
             return doc
     else:
         text = raw

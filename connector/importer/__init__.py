@@ -56,19 +56,6 @@ def import_connector(swagger: Any, *, properties: Any = None, script: str | None
     return ImportResult(connector=connector, source=source, kept=kept, problems=check(connector))
 
 
-def problem_position(path: Path, problem: Any) -> tuple[int, int]:
-    """Line and column of a ``JsonProblem``; for text that is not UTF-8, those of the first bad byte."""
-    if getattr(problem, "code", "") == "json-encoding":
-        raw = Path(path).read_bytes()
-        try:
-            raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-            before = raw[:start]
-            return before.count(b"\n") + 1, start - (before.rfind(b"\n") + 1) + 1
-    return problem.line, problem.column
-
-
 def load_module_text(source: str, path: Path | None = None) -> Connector:
     """The Connector a module's text declares (executed as ``connector build --model`` would)."""
     namespace: dict[str, Any] = {"__name__": "_imported_connector", "__file__": str(path or "<import>")}
@@ -92,5 +79,5 @@ def verify(connector: Connector, swagger: Any, properties: Any = None, limit: in
     return found
 
 
-__all__ = ["ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "problem_position", "verify",
+__all__ = ["ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
            "differences", "semantically_equal"]

@@ -11,7 +11,7 @@ from ..errors import ConnectorError, UsageError
 from ..jsonio import load_json_file, write_text
 from ..generate.swagger import SwaggerEmitter
 from ..model import load_model
-from . import Unsupported, import_connector, problem_position, verify
+from . import Unsupported, import_connector, verify
 
 SHOWN_POINTERS = 3
 HOW = {
@@ -27,7 +27,7 @@ def _load(path: Path, what: str):
     doc = load_json_file(path)
     if doc.problem is not None:
         p = doc.problem
-        line, column = problem_position(path, p)
+        line, column = p.line, p.column
         raise UsageError(f"{path}:{line}:{column}: {what} is not valid JSON ({p.message}); fix it and import "
                          "again.")
     return doc.data

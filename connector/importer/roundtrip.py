@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..jsonio import load_json_file
 from ..model import load_model
-from . import Unsupported, import_connector, problem_position, verify
+from . import Unsupported, import_connector, verify
 
 
 @dataclass
@@ -35,7 +35,7 @@ def roundtrip(swagger: Path, properties: Path | None = None, workdir: Path | Non
     doc = load_json_file(swagger)
     if doc.problem is not None:
         result.parsed = False
-        line, column = problem_position(swagger, doc.problem)
+        line, column = doc.problem.line, doc.problem.column
         result.problem = f"{line}:{column}: {doc.problem.message}"
         return result
     props = None

@@ -40,11 +40,20 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return {"error": c.get("error", 0), "warning": c.get("warning", 0), "info": c.get("info", 0)}
 
 
+def in_reading_order(findings: list[Finding], loc: Locator) -> list[Finding]:
+    """Findings by file, then by where they stand in it (line, column), as a person reads the file."""
+    def key(f: Finding) -> tuple:
+        pos = loc(f) or (0, 0)
+        return (f.file, pos[0], pos[1], f.pointer, f.rule, f.message)
+
+    return sorted(findings, key=key)
+
+
 def render_text(findings: list[Finding], files_checked: int) -> str:
     loc = Locator()
     out: list[str] = []
     current = None
-    for f in findings:
+    for f in in_reading_order(findings, loc):
         if f.file != current:
             if current is not None:
                 out.append("")
@@ -65,9 +74,17 @@ def render_text(findings: list[Finding], files_checked: int) -> str:
     return "\n".join(out)
 
 
+def _located(d: dict, pos: tuple[int, int] | None) -> dict:
+    if pos is not None and d.get("line") is None:
+        d["line"], d["column"] = pos
+    return d
+
+
 def render_json(findings: list[Finding], files_checked: int) -> str:
+    loc = Locator()
     doc = {"version": 1, "tool": "connector validate", "files_checked": files_checked,
-           "summary": summary(findings), "findings": [f.to_dict() for f in findings]}
+           "summary": summary(findings),
+           "findings": [_located(f.to_dict(), loc(f)) for f in in_reading_order(findings, loc)]}
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 

@@ -145,3 +145,16 @@ def test_readme_documents_every_rule():
     readme = (ROOT / "README.md").read_text()
     missing = [rid for rid in RULES if f"| {rid} | `{RULES[rid].slug}` |" not in readme]
     assert missing == [], "regenerate the table with benchmarks/validate_tables.py"
+
+
+def test_text_and_json_reports_read_top_to_bottom(connector):
+    """Findings of a file are listed in the order they stand in it, with line and column in both views."""
+    connector.swagger["paths"]["/messages"]["post"]["parameters"][0].pop("x-ms-summary")
+    del connector.swagger["info"]["contact"]
+    root = connector.write()
+    doc = json.loads(run_cli("--format", "json", str(root)).output)
+    lines = [f["line"] for f in doc["findings"] if f["file"].endswith(".swagger.json")]
+    assert len(lines) >= 2 and all(isinstance(n, int) for n in lines) and lines == sorted(lines)
+    text = run_cli(str(root)).output
+    shown = [int(l.split(":")[0]) for l in text.splitlines() if l.startswith("  ") and l.strip()[0].isdigit()]
+    assert shown == sorted(shown) and len(shown) >= 2
