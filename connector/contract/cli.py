@@ -10,7 +10,7 @@ from ..errors import ConnectorError
 
 
 @click.command()
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--base-url", default=None, metavar="URL",
               help="Run against this API root (scheme, host and basePath) instead of starting the mock; "
                    "needs FOLDER.")
