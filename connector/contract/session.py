@@ -17,6 +17,7 @@ import httpx
 
 from ..errors import ConnectorError, UsageError
 from .client import PlatformClient
+from ..generate.profiles import MOCK_AUTHORIZE_PATH
 from .folder import ConnectorFolder, ContractFailure, OAuthSettings
 from .fuzz import FuzzResult, run_schemathesis
 from .mockproc import MockServer
@@ -85,6 +86,8 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
         lines.append(line)
         echo(line)
 
+    if options.folder is not None and options.base_url is None:
+        _ensure_built_for_a_mock(ConnectorFolder.load(options.folder))
     with contextlib.ExitStack() as stack:
         mock: MockServer | None = None
         if options.base_url is None:
@@ -145,6 +148,19 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
                  + f" ({seconds:.1f}s)")
         say(total)
         return Report(outcomes, fuzz, seconds, lines)
+
+
+def _ensure_built_for_a_mock(folder: ConnectorFolder) -> None:
+    """A folder run against the mock this command starts must come from the mock build profile: its sign-in
+    lives at the mock's OAuth paths. Say so before starting anything, rather than failing at sign-in."""
+    settings = folder.oauth()
+    if settings is None or urlsplit(settings.authorization_url).path == MOCK_AUTHORIZE_PATH:
+        return
+    raise UsageError(
+        f"{folder.path} is built for {folder.base_url} (its sign-in is {settings.authorization_url}), not for a "
+        "local mock. Leave FOLDER out and the command builds the mock profile itself, or build one with "
+        "`connector build --profile mock --mock-url http://127.0.0.1:PORT --out DIR`, or pass --base-url (and "
+        "--token) to run against the service the folder was built for.")
 
 
 def make_auth(folder: ConnectorFolder, options: Options, mock: MockServer | None,

@@ -233,6 +233,14 @@ def test_connector_contract_exits_1_on_a_broken_folder(built, tmp_path):
     assert "Error: the contract run failed" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_production_folder_against_the_local_mock_is_refused_before_anything_starts():
+    proc = subprocess.run([*CONNECTOR, "contract", str(ROOT / "build" / "SmartDialog")], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""  # no mock was started
+    assert "is built for https://api.arena.fi/api-integrations/v1" in proc.stderr
+    assert "--profile mock --mock-url" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_connector_contract_with_base_url_and_token(mock):
     """The real-account path (`--base-url ... --token ...`, the production folder), against a mock started
     here: the same scenarios, no schemathesis."""
