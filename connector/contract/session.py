@@ -18,7 +18,7 @@ import httpx
 from ..errors import ConnectorError, UsageError
 from .client import PlatformClient
 from ..generate.profiles import MOCK_AUTHORIZE_PATH
-from .folder import ConnectorFolder, ContractFailure, OAuthSettings
+from .folder import ConnectorFolder, ContractFailure
 from .fuzz import FuzzResult, run_schemathesis
 from .mockproc import MockServer
 from .oauth import OAuthSession, StaticToken, TokenSource

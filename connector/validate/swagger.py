@@ -5,7 +5,7 @@ produce findings, never exceptions."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any
 
 from ..jsonio import pointer, resolve_ref
 from .findings import Reporter
@@ -116,15 +116,6 @@ class SwaggerChecker:
     def lookup(self, ref: str) -> Any:
         """The node a local '#/...' reference points at, or None."""
         return resolve_ref(self.data, ref)
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node
 
     def resolve(self, node: Any, ptr: str) -> tuple[Any, str]:
         """Follow $ref chains; returns (node, pointer of the node actually holding the content)."""

@@ -1,7 +1,7 @@
 """A second, small connector declared outside the toolkit: proves the model is not SmartDialog-shaped.
 API key auth would be typical here; this one has none, a query-string API and a polling-free action set."""
 
-from connector.model import (Connector, Contact, Dropdown, Operation, Ref, Response, Schema, array_of, integer,
+from connector.model import (Connector, Contact, Dropdown, Operation, Ref, Response, array_of, integer,
                              object_schema, path, query, string)
 
 ListCities = Operation(

@@ -10,7 +10,7 @@ import sys
 from connector.cli import main
 from connector.model import load_model
 
-from .conftest import BUILD, CORPUS, FIXTURES, ROOT
+from .conftest import BUILD, FIXTURES, ROOT
 
 ZOO = FIXTURES / "features.swagger.json"
 

@@ -24,7 +24,7 @@ def test_state_survives_a_restart(tmp_path):
             hook = api.post("/service/5101/pipelines/actions", headers={"Customer": "1001"},
                             json={"name": "n", "actionType": "HttpRequest", "description": "d",
                                   "options": {"endpointUrl": "http://127.0.0.1:9/x", "httpVerb": "POST"}}).json()
-            api.post(f"/whatsapp/templates/1001/%2B358501000300",
+            api.post("/whatsapp/templates/1001/%2B358501000300",
                      json={"DisplayName": "Kept", "RawContent": "x", "Category": "UTILITY", "Language": "en"})
         assert server.stop() in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM after its graceful shutdown
         assert "connector mock: stopped" in server.stderr_text()
