@@ -92,28 +92,10 @@ class Route:
                 out[name] = spec.parse(raw)
             except ParameterError as exc:
                 problems.append({"in": "path", "name": name, "reason": str(exc)})
-        for spec in self.headers:
-            raw = headers.get(spec.key)
-            if raw is None:
-                if spec.required:
-                    problems.append({"in": "header", "name": spec.name, "reason": "is required"})
-                continue
-            try:
-                out[spec.name] = spec.parse(raw)
-            except ParameterError as exc:
-                problems.append({"in": "header", "name": spec.name, "reason": str(exc)})
+        _take("header", self.headers, headers, out, problems)
         if self.queries:
             pairs = dict(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)) if query else {}
-            for spec in self.queries:
-                raw = pairs.get(spec.key)
-                if raw is None:
-                    if spec.required:
-                        problems.append({"in": "query", "name": spec.name, "reason": "is required"})
-                    continue
-                try:
-                    out[spec.name] = spec.parse(raw)
-                except ParameterError as exc:
-                    problems.append({"in": "query", "name": spec.name, "reason": str(exc)})
+            _take("query", self.queries, pairs, out, problems)
         if problems:
             raise RequestProblem(problems)
         return out
@@ -223,3 +205,19 @@ class _Match:
 
     def groupdict(self) -> dict[str, str]:
         return self._values
+
+
+def _take(location: str, specs: Any, source: dict[str, str], out: dict[str, Any],
+          problems: list[dict[str, str]]) -> None:
+    """Typed values of the header or query parameters ``specs`` from ``source`` into ``out``; each missing
+    required or malformed one becomes a problem naming its location and name."""
+    for spec in specs:
+        raw = source.get(spec.key)
+        if raw is None:
+            if spec.required:
+                problems.append({"in": location, "name": spec.name, "reason": "is required"})
+            continue
+        try:
+            out[spec.name] = spec.parse(raw)
+        except ParameterError as exc:
+            problems.append({"in": location, "name": spec.name, "reason": str(exc)})

@@ -10,18 +10,25 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Union
 
 
-class _Unset:
-    """Marks "no default" (``None`` is a legitimate JSON default)."""
+class Marker:
+    """A named marker value, one instance per subclass, that prints as its name (``UNSET``, ...)."""
 
     _instance = None
+    name = "MARKER"
 
     def __new__(cls):
-        if cls._instance is None:
+        if cls.__dict__.get("_instance") is None:
             cls._instance = super().__new__(cls)
         return cls._instance
 
     def __repr__(self) -> str:
-        return "UNSET"
+        return self.name
+
+
+class _Unset(Marker):
+    """Marks "no default" (``None`` is a legitimate JSON default)."""
+
+    name = "UNSET"
 
     def __bool__(self) -> bool:
         return False

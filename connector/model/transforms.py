@@ -19,24 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Union
 
-from .schema import Ref
+from .schema import Marker, Ref
 
 if TYPE_CHECKING:  # pragma: no cover
     from .connector import Connector, Operation
 
 
-class _SubscriptionId:
+class _SubscriptionId(Marker):
     """Inside ``WebhookLocation.args``: the subscription id from the trigger's registration answer."""
 
-    _instance = None
-
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "SUBSCRIPTION_ID"
+    name = "SUBSCRIPTION_ID"
 
 
 SUBSCRIPTION_ID: Any = _SubscriptionId()
