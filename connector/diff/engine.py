@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..importer.compare import METHODS, merge_path_parameters, resolve_local, strict_equal
+from ..importer.compare import METHODS, merge_path_parameters, strict_equal
+from ..jsonio import resolve_ref
 from ..jsonio import pointer
 
 BREAKING, HARMLESS = "breaking", "harmless"
@@ -458,7 +459,7 @@ def _resolve(doc: Any, node: Any) -> tuple[Any, str | None]:
     for _ in range(16):
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
             break
-        target = resolve_local(doc, node["$ref"])
+        target = resolve_ref(doc, node["$ref"])
         if target is None:
             break
         name = node["$ref"]

@@ -26,17 +26,12 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 EMPTY_EQUALS_ABSENT = ("definitions", "parameters", "responses", "securityDefinitions", "tags")
 
 
-def resolve_local(doc: Any, ref: str) -> Any:
-    """The value a local ``#/a/b`` reference points to, or None when it points nowhere."""
-    return resolve_ref(doc, ref)
-
-
 def parameter_key(doc: Any, param: Any) -> tuple[Any, Any] | None:
     """(name, in) of a parameter, following a ``#/parameters/X`` reference."""
     target = param
     for _ in range(8):
         if isinstance(target, dict) and isinstance(target.get("$ref"), str):
-            target = resolve_local(doc, target["$ref"])
+            target = resolve_ref(doc, target["$ref"])
         else:
             break
     if isinstance(target, dict):
@@ -115,7 +110,7 @@ class _Comparer:
         for _ in range(16):  # a reference to a reference ... (bounded: a loop of references stays a reference)
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 return node
-            target = resolve_local(self.docs[side], node["$ref"])
+            target = resolve_ref(self.docs[side], node["$ref"])
             if target is None:
                 return node
             if len(node) > 1:

@@ -14,7 +14,7 @@ import pytest
 from connector.diff import RULES, diff
 from connector.generate.swagger import to_swagger
 from connector.importer import import_connector, load_module_text
-from connector.importer.compare import METHODS, resolve_local
+from connector.importer.compare import METHODS, resolve_ref
 from connector.jsonio import load_json_text
 
 from .conftest import CORPUS
@@ -131,7 +131,7 @@ def remove_response_property(doc):
             schema = response.get("schema")
             for _ in range(4):
                 if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-                    schema = resolve_local(doc, schema["$ref"])
+                    schema = resolve_ref(doc, schema["$ref"])
                 elif isinstance(schema, dict) and schema.get("type") == "array" and isinstance(schema.get("items"),
                                                                                                dict):
                     schema = schema["items"]
