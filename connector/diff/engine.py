@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..importer.compare import METHODS, merge_path_parameters, strict_equal
-from ..jsonio import resolve_ref
-from ..jsonio import pointer
+from ..jsonio import pointer, resolve_ref
 
 BREAKING, HARMLESS = "breaking", "harmless"
 MAX_DEPTH = 12  # schema levels compared (recursive schemas stop here)
