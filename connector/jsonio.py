@@ -115,29 +115,3 @@ def load_json_file(path: Path) -> JsonDocument:
     except OSError as exc:
         return JsonDocument(problem=JsonProblem(f"cannot read file: {exc.strerror or exc}", code="file-unreadable"))
     return load_json_text(raw)
-
-
-def pointer(*parts: Any) -> str:
-    """RFC 6901 JSON pointer from path parts: pointer('paths', '/a/{b}', 'get') -> '/paths/~1a~1{b}/get'."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def resolve_ref(doc: Any, ref: Any) -> Any:
-    """The value a local reference (``#/definitions/x``, any RFC 6901 pointer after ``#``) points to in
-    ``doc``, or None when it is not local or points nowhere. ``#`` and ``#/`` are the document itself."""
-    if not isinstance(ref, str) or not ref.startswith("#"):
-        return None
-    if ref in ("#", "#/"):
-        return doc
-    if not ref.startswith("#/"):
-        return None
-    node = doc
-    for raw in ref[2:].split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node

@@ -1,6 +1,7 @@
 """The shared JSON reader: every unusable file becomes a problem with a line and column, never an exception."""
 
-from connector.jsonio import dumps, load_json_text, pointer, resolve_ref
+from connector.jsonio import dumps, load_json_text
+from connector.swaggerdoc import pointer, resolve_ref
 
 
 def test_syntax_error_has_line_and_column():

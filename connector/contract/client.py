@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 from . import dropdowns as dd_mod
 from .dropdowns import Dropdown, Option
 from .folder import ConnectorFolder, ContractFailure, OperationSpec

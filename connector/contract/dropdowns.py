@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 from .folder import ConnectorFolder, ContractFailure, OperationSpec
 
 ITEMS = "[]"  # path step for "the items of this array"

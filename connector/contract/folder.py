@@ -14,12 +14,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import UsageError
-from ..jsonio import load_json_file, pointer, resolve_ref
+from ..jsonio import load_json_file
+from ..swaggerdoc import METHODS, pointer, resolve_ref
 
 SWAGGER = "apiDefinition.swagger.json"
 PROPERTIES = "apiProperties.json"
 SCRIPT = "script.csx"
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 
 
 class ContractFailure(Exception):

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 from .folder import ConnectorFolder, ContractFailure, OperationSpec
 from .transport import HttpRequest
 

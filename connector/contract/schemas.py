@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft4Validator, FormatChecker
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 from .folder import ContractFailure
 
 FORMATS = FormatChecker(formats=())

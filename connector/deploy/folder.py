@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import ConnectorError, UsageError
-from ..jsonio import dumps, load_json_text, pointer
+from ..jsonio import dumps, load_json_text
+from ..swaggerdoc import pointer
 
 SETTINGS = "settings.json"
 FILE_KEYS = ("apiDefinition", "apiProperties", "icon", "script")  # settings.json keys paconn reads files from

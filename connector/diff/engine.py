@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
-from ..importer.compare import METHODS, merge_path_parameters, strict_equal
-from ..jsonio import pointer, resolve_ref
+from ..importer.compare import strict_equal
+from ..swaggerdoc import deref_chain, effective_parameters, iter_operations, pointer
 
 BREAKING, HARMLESS = "breaking", "harmless"
 MAX_DEPTH = 12  # schema levels compared (recursive schemas stop here)
@@ -135,7 +135,7 @@ class Differ:
                      "apiProperties.json: the connection parameters changed")
 
     def _operations(self) -> None:
-        old_ops, new_ops = list(_operations(self.old)), list(_operations(self.new))
+        old_ops, new_ops = list(iter_operations(self.old)), list(iter_operations(self.new))
         matched: list[tuple[tuple, tuple]] = []
         new_by_id: dict[str, tuple] = {}
         for entry in new_ops:
@@ -441,43 +441,16 @@ def _q(value: Any) -> str:
     return "none" if value is None else f"'{value}'"
 
 
-def _operations(doc: Any) -> Iterator[tuple[str, str, dict]]:
-    paths = doc.get("paths") if isinstance(doc, dict) else None
-    if not isinstance(paths, dict):
-        return
-    for path, item in paths.items():
-        if isinstance(item, dict):
-            for method in METHODS:
-                if isinstance(item.get(method), dict):
-                    yield path, method, item[method]
-
-
 def _resolve(doc: Any, node: Any) -> tuple[Any, str | None]:
-    """A node with its ``$ref`` chain followed (keys beside the ref laid over), and the last ref followed."""
-    name = None
-    for _ in range(16):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-            break
-        target = resolve_ref(doc, node["$ref"])
-        if target is None:
-            break
-        name = node["$ref"]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}} if len(node) > 1 and isinstance(
-            target, dict) else target
-    return node, name
+    """A node with its ``$ref`` chain followed (keys beside the ref laid over), and the last ref followed; a
+    chain that breaks or loops leaves the node as written."""
+    resolved, followed = deref_chain(doc, node)
+    return (node if resolved is None else resolved), (followed[-1] if followed else None)
 
 
 def _effective_parameters(doc: Any, entry: tuple) -> list[dict]:
     path, _, op = entry
-    item = doc["paths"][path]
-    path_params = item.get("parameters") if isinstance(item.get("parameters"), list) else []
-    own = op.get("parameters") if isinstance(op.get("parameters"), list) else []
-    out = []
-    for p in merge_path_parameters(doc, path_params, own):
-        resolved, _ = _resolve(doc, p)
-        if isinstance(resolved, dict):
-            out.append(resolved)
-    return out
+    return effective_parameters(doc, path, op)
 
 
 def _same_shape(old_doc: Any, old: dict, new_doc: Any, new: dict) -> bool:

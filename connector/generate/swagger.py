@@ -10,8 +10,8 @@ from typing import Any
 from ..model import (UNSET, ApiKey, BasicAuth, Connector, Definition, Dropdown, OAuth2, Operation, Parameter, Ref,
                      Response, Schema)
 from ..model.schema import Field
+from ..swaggerdoc import METHODS
 
-METHOD_ORDER = ("get", "put", "post", "delete", "options", "head", "patch")
 
 
 class SwaggerEmitter:
@@ -92,8 +92,8 @@ class SwaggerEmitter:
         for path, extra in self.connector.paths_extra.items():  # path items without operations
             paths.setdefault(path, {}).update(extra)
         for path, item in paths.items():
-            methods = sorted((k for k in item if k in METHOD_ORDER), key=METHOD_ORDER.index)
-            others = [k for k in item if k not in METHOD_ORDER]
+            methods = sorted((k for k in item if k in METHODS), key=METHODS.index)
+            others = [k for k in item if k not in METHODS]
             paths[path] = {k: item[k] for k in [*methods, *others]}
         return paths
 

@@ -20,30 +20,9 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator
 
-from ..jsonio import pointer, resolve_ref
+from ..swaggerdoc import METHODS, merge_parameters, pointer, resolve_ref
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 EMPTY_EQUALS_ABSENT = ("definitions", "parameters", "responses", "securityDefinitions", "tags")
-
-
-def parameter_key(doc: Any, param: Any) -> tuple[Any, Any] | None:
-    """(name, in) of a parameter, following a ``#/parameters/X`` reference."""
-    target = param
-    for _ in range(8):
-        if isinstance(target, dict) and isinstance(target.get("$ref"), str):
-            target = resolve_ref(doc, target["$ref"])
-        else:
-            break
-    if isinstance(target, dict):
-        return (target.get("name"), target.get("in"))
-    return None
-
-
-def merge_path_parameters(doc: Any, path_params: list[Any], op_params: list[Any]) -> list[Any]:
-    """An operation's effective parameter list: the path-level ones it does not override, then its own."""
-    own = {parameter_key(doc, p) for p in op_params}
-    own.discard(None)
-    return [p for p in path_params if parameter_key(doc, p) not in own] + list(op_params)
 
 
 def normalise(doc: Any) -> Any:
@@ -75,7 +54,7 @@ def normalise(doc: Any) -> Any:
                 op = dict(op)
                 params = op.get("parameters", [])
                 if isinstance(params, list):
-                    params = merge_path_parameters(doc, path_params, params)
+                    params = merge_parameters(doc, path_params, params)
                     params = [_param_defaults(p) for p in params]
                     if params:
                         op["parameters"] = params
@@ -198,17 +177,3 @@ def strict_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
     return _scalar_equal(a, b)
-
-
-def iter_operations(doc: Any) -> Iterator[tuple[str, str, dict]]:
-    """(path, method, operation) of every operation of a swagger document."""
-    paths = doc.get("paths") if isinstance(doc, dict) else None
-    if not isinstance(paths, dict):
-        return
-    for path, item in paths.items():
-        if not isinstance(item, dict):
-            continue
-        for method in METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                yield path, method, op

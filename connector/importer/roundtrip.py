@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import UsageError
 from ..jsonio import load_json_file
 from ..model import load_model
 from . import Unsupported, import_connector, verify
@@ -54,6 +55,10 @@ def roundtrip(swagger: Path, properties: Path | None = None, workdir: Path | Non
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         module = Path(tmp) / "model.py"
         module.write_text(imported.source, encoding="utf-8")
-        connector = load_model(module)
+        try:
+            connector = load_model(module)
+        except UsageError as exc:
+            result.problem = f"the written module does not load: {exc.message}"
+            return result
     result.differences = verify(connector, doc.data, props)
     return result

@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..generate.swagger import dynamic_values, security_definition, to_swagger
-from ..jsonio import pointer
+from ..swaggerdoc import METHODS, merge_parameters, pointer
 from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, OAuth2, Operation,
                      Parameter, Ref, Response, Schema)
 from ..model.schema import Field
-from .compare import METHODS, merge_path_parameters, strict_equal
+from .compare import strict_equal
 
 
 class Unsupported(Exception):
@@ -319,7 +319,7 @@ class SwaggerReader:
         own = node.get("parameters", [])
         if not isinstance(own, list):
             raise Unsupported(where + "/parameters", "parameters must be a list.")
-        merged = merge_path_parameters(self.doc, path_params, own)
+        merged = merge_parameters(self.doc, path_params, own)
         params = []
         for p in merged:
             if any(p is q for q in own):

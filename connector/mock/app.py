@@ -23,6 +23,7 @@ from starlette.routing import Route as StarletteRoute
 from ..generate.profiles import apply_profile
 from ..generate.swagger import to_swagger
 from ..model import Connector, load_model
+from ..swaggerdoc import resolve_ref
 from .behaviour import ApiError, Call, SmartDialog
 from .config import Settings
 from .jobs import JobRunner
@@ -406,9 +407,9 @@ class _TooLarge(Exception):
 
 
 def _resolve(doc: dict[str, Any], ref: str) -> dict[str, Any]:
-    node: Any = doc
-    for part in ref.lstrip("#/").split("/"):
-        node = node[part]
+    node = resolve_ref(doc, ref)
+    if node is None:
+        raise KeyError(ref)
     return node
 
 

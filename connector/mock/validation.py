@@ -16,7 +16,7 @@ import re
 import uuid
 from typing import Any, Callable
 
-from ..jsonio import resolve_ref
+from ..swaggerdoc import pointer as _pointer, resolve_ref
 
 Problems = list[tuple[tuple[str | int, ...], str]]
 Check = Callable[[Any], "Problems | None"]
@@ -297,7 +297,7 @@ def _all(checks: list[Check], stop_after_type: bool) -> Check:
 
 def pointer(parts: tuple[str | int, ...]) -> str:
     """RFC 6901 JSON pointer of a path."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return _pointer(*parts)
 
 
 # -- non-body parameters ----------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def find_config(start: Path) -> Config:
 
 def json_suppressions(data: Any) -> dict[str, set[str]]:
     """JSON pointer of an object -> rule ids its x-connector-suppress silences."""
-    from ..jsonio import pointer
+    from ..swaggerdoc import pointer
 
     out: dict[str, set[str]] = {}
     stack: list[tuple[Any, tuple]] = [(data, ())]

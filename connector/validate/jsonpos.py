@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 
 _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|(-?[0-9][0-9.eE+-]*|true|false|null))', re.S)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 from .config import SUPPRESS_KEY
 from .findings import Reporter
 from .structure import schema_errors

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 from .findings import Reporter
 
 KNOWN_KEYS = {"connectorId", "environment", "apiProperties", "apiDefinition", "icon", "script", "powerAppsUrl",

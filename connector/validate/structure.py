@@ -13,7 +13,7 @@ import fastjsonschema
 import jsonschema
 from jsonschema.exceptions import best_match
 
-from ..jsonio import pointer
+from ..swaggerdoc import pointer
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 MAX_STRUCTURE_FINDINGS = 50

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..jsonio import pointer, resolve_ref
+from ..swaggerdoc import METHODS, pointer, resolve_ref
 from .findings import Reporter
 from .structure import schema_errors
 from .textutil import closest
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 SWAGGER_SCHEMA = "swagger-2.0.schema.json"
 
 CATEGORIES = {

@@ -14,7 +14,7 @@ import pytest
 from connector.diff import RULES, diff
 from connector.generate.swagger import to_swagger
 from connector.importer import import_connector, load_module_text
-from connector.importer.compare import METHODS, resolve_ref
+from connector.swaggerdoc import METHODS, resolve_ref
 from connector.jsonio import load_json_text
 
 from .conftest import CORPUS

@@ -13,10 +13,21 @@ from .conftest import CORPUS, corpus_name, corpus_swaggers
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")]
 
 # corpus connector -> why it does not round-trip exactly (keep in step with README "Import and diff")
-EXCEPTIONS: dict[str, str] = {}
+EXCEPTIONS: dict[str, str] = {
+    "certified-connectors/Dime.Scheduler": "the written module uses a definition before declaring it (mutually referring schemas)",
+    "certified-connectors/Eduframe": "the written module uses a definition before declaring it (mutually referring schemas)",
+}
 
 # Files that are not JSON at all: import refuses them with line and column (exit 2), they are not counted.
 UNPARSEABLE = {
+    "certified-connectors/Cireson Service Manager Portal": "54:19",
+    "certified-connectors/CognitiveServicesTextAnalytics": "276:6",
+    "certified-connectors/DocuMotor": "48:11",
+    "certified-connectors/DocuSignDemo": "1636:9",
+    "certified-connectors/Plumsail Documents": "1300:11",
+    "certified-connectors/Revizto (Ireland)": "981:5",
+    "certified-connectors/ZohoSign": "14:1",
+    "certified-connectors/envoy": "2198:35",
     "independent-publisher-connectors/AccuWeather": "9:7",
     "independent-publisher-connectors/Brønnøysundregistrene": "4:21",  # not UTF-8
     "independent-publisher-connectors/GIPHY": "810:13",

@@ -58,6 +58,25 @@ def _osv_rejects(data) -> bool:
     return next(iter(OpenAPIV2SpecValidator(data).iter_errors()), None) is not None
 
 
+# Where openapi-spec-validator rejects and we do not, each for a reason of its own: it checks `example` values
+# and defaults against their schema by JSON-schema rules the platform does not apply (flow expressions such as
+# '@{addDays(utcNow(),7)}' in a date-time default, an example object missing a required property, a null
+# example), and reads `type: file` in schemas by OpenAPI 3.0 rules. Kept as a list so a new disagreement fails.
+KNOWN_DISAGREEMENTS = {
+    "certified-connectors/Africa's Talking SMS": "an example object lacks a required property",
+    "certified-connectors/D7Messaging": "an example object lacks a required property",
+    "certified-connectors/Dynamics 365 Translation Service": "type: file in a schema",
+    "certified-connectors/EXPOCAD": "an example date-time without a zone",
+    "certified-connectors/LIFX": "a null example",
+    "certified-connectors/Motimate": "a null example",
+    "certified-connectors/My Acclaro": "type: file in a schema",
+    "certified-connectors/Oodrive Sign": "type: file in a schema",
+    "certified-connectors/OptiAPI": "an example outside its enum (case differs)",
+    "certified-connectors/PKIsigning": "a flow expression as a date-time default",
+    "certified-connectors/Tallyfy": "a flow expression as a date-time default",
+}
+
+
 @pytest.mark.slow
 def test_structural_verdict_agrees_with_openapi_spec_validator():
     disagreements = []
@@ -68,8 +87,8 @@ def test_structural_verdict_agrees_with_openapi_spec_validator():
             continue
         ours = bool({f.rule for f in validate_paths([path])} & STRUCTURAL)
         if ours != _osv_rejects(data):
-            disagreements.append(path)
-    assert disagreements == []
+            disagreements.append("/".join(path.parts[-3:-1]))
+    assert sorted(disagreements) == sorted(KNOWN_DISAGREEMENTS)
 
 
 def test_type_file_response_is_the_known_false_positive():
