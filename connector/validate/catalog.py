@@ -18,6 +18,11 @@ rule("PP0005", "connector-file-missing", "error",
 rule("PP0006", "config-unknown-rule", "warning",
      "[tool.connector.validate] disable names a rule that does not exist.", "Use a rule id such as PP1043 or its slug.")
 
+rule("PP0007", "json-not-strict", "warning",
+     "The file uses trailing commas, comments or raw control characters in strings: the platform's parser "
+     "(Newtonsoft Json.NET) accepts them, strict JSON tools (paconn's Python, most editors) do not.",
+     "Remove the comments and trailing commas, and escape control characters (\\t, \\n) in strings.")
+
 rule("PP0000", "internal-error", "error", "The validator itself failed on this file (a bug: please report it).",
      "Report the file to the connector toolkit maintainers.")
 

@@ -60,6 +60,8 @@ CASES = [
     ("PP0003", lambda c: c.raw.update({"settings.json": b'{"icon": "icon.png", "icon": "icon.png"}'}), None),
     ("PP0004", lambda c: c.raw.update({"settings.json": b'{"icon": "ic\xf3n.png"}'}), None),
     ("PP0005", lambda c: c.remove.append("apiProperties.json"), None),
+    ("PP0007", lambda c: c.raw.update({"apiProperties.json": (c.root / "apiProperties.json").read_bytes()
+                                       .replace(b'"properties": {', b'// platform-style\n  "properties": {', 1)}), None),
     ("PP0006", lambda c: pyproject(c, '[tool.connector.validate]\ndisable = ["PP9999"]\n'),
      lambda c: pyproject(c, '[tool.connector.validate]\ndisable = ["PP1031", "xms-unknown"]\n')),
     # swagger structure
