@@ -14,6 +14,7 @@ from . import catalog  # noqa: F401  (registers the rules)
 from .config import csharp_suppressions, find_config, json_suppressed, json_suppressions
 from .findings import Finding, Reporter
 from .jsonpos import positions
+from .textutil import show
 
 SWAGGER, PROPERTIES, ICON, SCRIPT, SETTINGS = "swagger", "properties", "icon", "script", "settings"
 JSON_KINDS = {SWAGGER, PROPERTIES, SETTINGS}
@@ -173,7 +174,7 @@ def _run_checks(ws: Workspace, item: Loaded, rep: Reporter) -> None:
         if doc.had_bom:
             rep.report("PP0002", "", "the file starts with a UTF-8 byte-order mark")
         for obj_ptr, key in doc.duplicate_keys:
-            rep.report("PP0003", obj_ptr, f"key {key!r} appears more than once in the same object")
+            rep.report("PP0003", obj_ptr, f"key {show(key)} appears more than once in the same object")
     if item.kind == SWAGGER:
         from .swagger import check_swagger
         check_swagger(rep, item.data, len(item.raw))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass
 
+from .textutil import sentence
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -83,5 +85,5 @@ class Reporter:
     def report(self, rule_id: str, pointer: str, message: str, fix: str | None = None, *,
                line: int | None = None, column: int | None = None, severity: Severity | None = None) -> None:
         r = RULES[rule_id]
-        self.findings.append(Finding(rule_id, severity or r.severity, self.file, pointer, message,
-                                     r.fix if fix is None else fix, line, column))
+        self.findings.append(Finding(rule_id, severity or r.severity, self.file, pointer, sentence(message),
+                                     sentence(r.fix if fix is None else fix), line, column))
