@@ -44,6 +44,8 @@ rule("PP1007", "default-mismatch", "error", "A `default` value does not match it
      "Write the default with the declared type (e.g. false, not \"false\") and as one of the enum values.")
 rule("PP1008", "swagger-too-large", "error", "The definition is larger than 1 MB.", "Split or trim the definition.")
 # --- connector level
+rule("PP1009", "ref-cycle", "error", "A chain of `$ref`s loops (A -> B -> A) without reaching a definition.",
+     "Point one of the references at the definition itself, or remove the loop.")
 rule("PP1010", "title-missing", "error", "info.title is missing or empty.", "Add info.title.")
 rule("PP1011", "title-too-long", "error", "info.title is longer than 30 characters.", "Shorten the title to 30 characters.")
 rule("PP1012", "title-restricted-word", "error",
@@ -106,8 +108,13 @@ rule("PP1044", "consumes-unsupported", "warning",
      "consumes lists no supported MIME type (application/json, text/plain, multipart/form-data, "
      "application/x-www-form-urlencoded).", "Add a supported MIME type to consumes.")
 # --- parameters
-rule("PP1050", "param-summary-missing", "error", "A parameter has no x-ms-summary.", "Add a Title Case x-ms-summary.")
-rule("PP1051", "param-description-missing", "error", "A parameter has no description.", "Add a description sentence.")
+rule("PP1050", "param-summary-missing", "error",
+     "A parameter users see has no x-ms-summary (its label). Not checked on what users never see: the body "
+     "parameter itself (the designer shows its properties), internal parameters, parameters of internal operations.",
+     "Add a Title Case x-ms-summary.")
+rule("PP1051", "param-description-missing", "error",
+     "A parameter users see has no description. Not checked on the body parameter itself, internal parameters or "
+     "parameters of internal operations.", "Add a description sentence.")
 rule("PP1052", "path-param-not-required", "error", "A path parameter is not `required: true`.", "Set required: true.")
 rule("PP1053", "path-param-encoding-missing", "warning", "A path parameter has no x-ms-url-encoding.",
      "Add \"x-ms-url-encoding\": \"single\".")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..swaggerdoc import METHODS, pointer, resolve_ref
+from ..swaggerdoc import METHODS, pointer, ref_cycle, resolve_ref
 from .findings import Reporter
 from .structure import schema_errors
 from .textutil import closest
@@ -108,6 +108,7 @@ class SwaggerChecker:
         self.size = size
         self.op_ids: dict[str, str] = {}  # operationId -> pointer of the operation
         self.ops: list[tuple[str, str, dict, dict]] = []  # (path, method, operation, path item)
+        self.cycles: set[frozenset] = set()  # $ref loops already reported
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def report(self, rule: str, ptr: str, message: str, fix: str | None = None) -> None:
@@ -143,9 +144,11 @@ class SwaggerChecker:
                             "custom connectors need Swagger 2.0")
                 return
             self.report("PP1002", "/swagger" if "swagger" in data else "",
-                        f"swagger must be \"2.0\", found {show(data.get('swagger'))}")
+                        f"swagger must be \"2.0\", not {show(data.get('swagger'))}" if "swagger" in data
+                        else "the document has no swagger key; it must say \"swagger\": \"2.0\"")
         if self.size > 1024 * 1024:
             self.report("PP1008", "", f"the file is {self.size} bytes; the limit is 1 MB (1048576 bytes)")
+        start = len(self.rep.findings)
         for ptr, msg in schema_errors(SWAGGER_SCHEMA, data):
             self.report("PP1001", ptr, msg)
         self.walk_document()
@@ -156,6 +159,12 @@ class SwaggerChecker:
             self.check_operation(path, method, op, item)
         self.check_families()
         self.check_webhook_delete()
+        # one finding per problem: where a certification rule already speaks about a place (PP1037 for an empty
+        # responses object, PP1024 for a scheme...), the schema's view of the same place adds nothing
+        mine = self.rep.findings[start:]
+        spoken = {f.pointer for f in mine if f.rule != "PP1001"}
+        spoken |= {p.rsplit("/", 1)[0] for p in spoken if p}
+        self.rep.findings[start:] = [f for f in mine if f.rule != "PP1001" or f.pointer not in spoken]
 
     # -- whole-document walk: $refs and x-ms-* spelling ----------------------------------------------------------
     def walk_document(self) -> None:
@@ -185,6 +194,15 @@ class SwaggerChecker:
                         "reference; custom connectors cannot load other files")
         elif self.lookup(ref) is None:
             self.report("PP1003", ptr, f"$ref {show(ref)} points at nothing in this document")
+        else:
+            loop = ref_cycle(self.data, ref)
+            if loop:
+                members = loop[loop.index(loop[-1]):]
+                key = frozenset(members)
+                if key not in self.cycles:
+                    self.cycles.add(key)
+                    self.report("PP1009", ptr, "$ref chain " + " -> ".join(members) + " loops back without ever "
+                                "reaching a schema, parameter or response")
 
     def check_xms_key(self, key: str, ptr: str) -> None:
         if key in KNOWN_XMS or key in TOLERATED_XMS:
@@ -227,7 +245,9 @@ class SwaggerChecker:
             email = contact.get("email")
             if email is None or not isinstance(email, str) or not email.isascii() or not EMAIL.match(email):
                 self.report("PP1017", "/info/contact/email" if "email" in contact else "/info/contact",
-                            f"info.contact.email {show(email)} is not a valid ASCII e-mail address")
+                            f"info.contact.email {show(email)} is not a valid ASCII e-mail address"
+                            if isinstance(email, str) else "info.contact has no email address"
+                            if email is None else f"info.contact.email must be a string, not {show(email)}")
         self.check_metadata()
         self.check_host()
         ann = info.get("x-ms-api-annotation")
@@ -451,14 +471,19 @@ class SwaggerChecker:
         for var in sorted(template - declared):
             self.report("PP1004", pointer("paths", path), f"{{{var}}} in the path has no path parameter in {method.upper()}")
         self.notification_urls = []
+        op_internal = op.get("x-ms-visibility") == "internal"
         for node, use_ptr, cptr in params:
             name = node.get("name")
             where = node.get("in")
             if where == "path" and name not in template:
                 self.report("PP1004", use_ptr, f"path parameter {show(name)} does not appear in the path {show(path)}")
-            if "x-ms-summary" not in node:
-                self.report("PP1050", cptr, f"parameter {show(name)} of {label} has no x-ms-summary")
-            if not _s(node.get("description")).strip():
+            # Labels are for what users see. The body parameter is a wrapper (the designer shows its
+            # properties), internal parameters and the parameters of internal operations are never shown.
+            unseen = where == "body" or node.get("x-ms-visibility") == "internal" or op_internal
+            if "x-ms-summary" not in node and not unseen:
+                self.report("PP1050", cptr, f"parameter {show(name)} of {label} has no x-ms-summary, the label users "
+                            "see in the designer")
+            if not _s(node.get("description")).strip() and not unseen:
                 self.report("PP1051", cptr, f"parameter {show(name)} of {label} has no description")
             if where == "path":
                 if node.get("required") is not True:

@@ -78,6 +78,8 @@ CASES = [
     ("PP1007", lambda c: _set(p(c, GET, 1), "default", "medium"), lambda c: _set(p(c, GET, 1), "default", "short")),
     ("PP1008", lambda c: _set(c.swagger["info"], "x-padding", "a" * 1_100_000), None),
     # connector level
+    ("PP1009", lambda c: c.swagger["definitions"].update({"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}}),
+     lambda c: c.swagger["definitions"].update({"A": {"$ref": "#/definitions/B"}, "B": {"type": "object"}})),
     ("PP1010", lambda c: _set(c.swagger["info"], "title", " "), None),
     ("PP1011", lambda c: _set(c.swagger["info"], "title", "Smart Dialog Messaging Service Plus"), None),
     ("PP1012", lambda c: _set(c.swagger["info"], "title", "Smart Dialog API"), None),
