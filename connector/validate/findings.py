@@ -27,6 +27,7 @@ class Rule:
     severity: Severity
     summary: str
     fix: str = ""
+    source: str = ""  # where the rule comes from (schema, platform, pipeline, reviewers), so a user can judge it
 
 
 RULES: dict[str, Rule] = {}
@@ -40,6 +41,12 @@ def rule(rule_id: str, slug: str, severity: str, summary: str, fix: str = "") ->
     RULES[rule_id] = r
     _SLUGS[slug] = rule_id
     return r
+
+
+def set_source(rule_id: str, source: str) -> None:
+    from dataclasses import replace
+
+    RULES[rule_id] = replace(RULES[rule_id], source=source)
 
 
 def resolve_rule(name: str) -> str | None:
