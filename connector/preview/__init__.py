@@ -66,7 +66,7 @@ def page_for_folder(folder: Path, mock_url: str | None = None) -> Page:
     page = build_page(swagger, properties, icon, _findings(folder))
     if mock_url:
         from .dropdowns import fill_from_mock
-        fill_from_mock(page, swagger, mock_url)
+        fill_from_mock(page, swagger, mock_url, folder)
     return page
 
 

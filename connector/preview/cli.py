@@ -28,11 +28,12 @@ def preview(folder: Path | None, model_path: Path | None, out: Path | None, mock
     Preview a built connector FOLDER, or the declaration in --model FILE (default: SmartDialog)."""
     from . import page_for_folder, page_for_model, write_page
     from ..generate.build import folder_name
+    from ..generate.profiles import parse_mock_url
 
     if folder is not None and model_path is not None:
         raise UsageError("pass either a connector FOLDER or --model FILE, not both.")
-    if mock_url is not None and not mock_url.startswith(("http://", "https://")):
-        raise UsageError(f"--mock-url {mock_url!r} is not an http(s) URL; e.g. --mock-url http://127.0.0.1:8080")
+    if mock_url is not None:
+        mock_url = parse_mock_url(mock_url)
     page = page_for_folder(folder, mock_url) if folder is not None else page_for_model(model_path, mock_url)
     target = out if out is not None else Path("build") / "preview" / folder_name(SimpleNamespace(title=page.title))
     path, changed = write_page(page, target, force=force)

@@ -52,6 +52,7 @@ class Input:
     choices: list[tuple[str, str]] = field(default_factory=list)  # (value, title) for select controls
     dropdown: str = ""  # "Filled by <summary> (<operationId>)"
     dropdown_operation: str = ""
+    dropdown_spec: dict = field(default_factory=dict)  # x-ms-dynamic-values as written
     dropdown_note: str = ""  # what happened when the mock was asked, or how to get real values
     in_array: str = ""  # label of the array group this field belongs to
     pointers: list[str] = field(default_factory=list)
@@ -166,6 +167,7 @@ class _Builder:
             called = self.ops.get(op_id) or {}
             item.control = "select"
             item.dropdown_operation = op_id
+            item.dropdown_spec = dyn
             summary = called.get("summary") or op_id
             item.dropdown = f"Filled by {summary} ({op_id})" if op_id else "Filled by another operation"
             return

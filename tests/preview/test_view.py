@@ -119,3 +119,27 @@ def test_a_person_s_index_html_is_not_overwritten(tmp_path, tasks_model):
     assert res.exit_code == 1 and (tmp_path / "index.html").read_text() == "mine"
     assert "--force" in res.output
     shutil.rmtree(tmp_path)
+
+
+def test_mock_url_fills_dropdowns_with_the_mock_s_values(tmp_path):
+    from connector.contract.mockproc import MockServer
+    from connector.mock.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+
+    with MockServer(client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET) as mock:
+        res = CliRunner().invoke(main, ["preview", "--mock-url", mock.url, "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    page_html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    send = re.search(r'data-operation-id="SendMessage".*?</article>', page_html, re.S).group(0)
+    customer = re.search(r'data-parameter="Customer-Id".*?</select>', send, re.S).group(0)
+    values = re.findall(r'<option value="([^"]+)"', customer)
+    assert values, customer  # the mock's demo customers
+    service = re.search(r'data-parameter="Service-Id".*?</div>\s*</div>', send, re.S).group(0)
+    assert "from the mock" in service and re.findall(r'<option value="([^"]+)"', service)  # chained on Customer
+
+
+def test_mock_url_that_does_not_answer_is_a_usage_error(tmp_path):
+    from connector.contract.mockproc import free_port
+
+    res = CliRunner().invoke(main, ["preview", "--mock-url", f"http://127.0.0.1:{free_port()}", "--out",
+                                    str(tmp_path)])
+    assert res.exit_code == 2 and "connector mock" in res.output and "Traceback" not in res.output
