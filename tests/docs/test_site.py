@@ -62,6 +62,7 @@ def test_every_cli_command_is_on_the_site(site):
     assert missing == []
     # and their options, from click itself
     assert "--mock-url" in page and "--dry-run" in page
+    assert "Sentinel" not in page  # click's internal "no default" marker must not leak into the reference
 
 
 def test_every_page_is_in_the_navigation(site):
