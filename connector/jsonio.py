@@ -114,11 +114,13 @@ def load_json_text(raw: bytes | str, lenient: bool = False) -> JsonDocument:
     dups: list[tuple[str, str]] = []
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                dups.append(("", key))
-            out[key] = value
+        out = dict(pairs)  # built in C; only an object with a duplicate key is looked at again
+        if len(out) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    dups.append(("", key))
+                seen.add(key)
         return out
 
     doc.text = text

@@ -109,6 +109,8 @@ class SwaggerChecker:
         self.op_ids: dict[str, str] = {}  # operationId -> pointer of the operation
         self.ops: list[tuple[str, str, dict, dict]] = []  # (path, method, operation, path item)
         self.cycles: set[frozenset] = set()  # $ref loops already reported
+        self.static_seen: set[int] = set()  # schema nodes whose operation-independent checks have run
+        self.has_dynamic = False  # x-ms-dynamic-* or x-ms-notification-url anywhere (found by walk_document)
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def report(self, rule: str, ptr: str, message: str, fix: str | None = None) -> None:
@@ -168,32 +170,45 @@ class SwaggerChecker:
 
     # -- whole-document walk: $refs and x-ms-* spelling ----------------------------------------------------------
     def walk_document(self) -> None:
-        stack: list[tuple[Any, tuple]] = [(self.data, ())]
+        """Every $ref and x-ms-* key of the document, in one pass with an explicit stack. A node's place is kept
+        as a link (parent link, key) and spelled out as a pointer only for a finding."""
+        checked: dict[str, bool] = {}  # $ref text -> fine (each distinct reference is resolved once)
+        data = self.data
+        stack: list[tuple[Any, tuple | None]] = [(data, None)]
         while stack:
-            node, parts = stack.pop()
+            node, link = stack.pop()
             if isinstance(node, dict):
-                name_map = bool(parts) and parts[-1] in ("properties", "definitions", "paths", "securityDefinitions") \
-                    or parts in (("parameters",), ("responses",))
+                name_map = link is not None and (
+                    link[1] in ("properties", "definitions", "paths", "securityDefinitions")
+                    or (link[0] is None and link[1] in ("parameters", "responses")))
                 for key, value in node.items():
-                    if key == "$ref" and isinstance(value, str) and not name_map:
-                        self.check_ref(value, pointer(*parts, key))
-                    elif isinstance(key, str) and key.startswith("x-ms-") and not name_map:
-                        self.check_xms_key(key, pointer(*parts, key))
-                    if key in NO_DESCEND and not name_map:
-                        continue
+                    if not name_map:
+                        if key == "$ref" and isinstance(value, str):
+                            if not checked.get(value):
+                                checked[value] = self.check_ref(value, _spell(link, key))
+                        elif isinstance(key, str) and key.startswith("x-ms-"):
+                            if key.startswith("x-ms-dynamic-") or key == "x-ms-notification-url":
+                                self.has_dynamic = True
+                            if key not in KNOWN_XMS:
+                                self.check_xms_key(key, _spell(link, key))
+                        if key in NO_DESCEND:
+                            continue
                     if isinstance(value, (dict, list)):
-                        stack.append((value, parts + (key,)))
+                        stack.append((value, (link, key)))
             elif isinstance(node, list):
                 for i, value in enumerate(node):
                     if isinstance(value, (dict, list)):
-                        stack.append((value, parts + (i,)))
+                        stack.append((value, (link, i)))
 
-    def check_ref(self, ref: str, ptr: str) -> None:
+    def check_ref(self, ref: str, ptr: str) -> bool:
+        """Reports a reference that does not resolve or that loops; True when it is fine."""
         if not ref.startswith(("#/definitions/", "#/parameters/", "#/responses/")):
             self.report("PP1003", ptr, f"$ref {show(ref)} is not a local #/definitions/, #/parameters/ or #/responses/ "
                         "reference; custom connectors cannot load other files")
+            return False
         elif self.lookup(ref) is None:
             self.report("PP1003", ptr, f"$ref {show(ref)} points at nothing in this document")
+            return False
         else:
             loop = ref_cycle(self.data, ref)
             if loop:
@@ -203,6 +218,8 @@ class SwaggerChecker:
                     self.cycles.add(key)
                     self.report("PP1009", ptr, "$ref chain " + " -> ".join(members) + " loops back without ever "
                                 "reaching a schema, parameter or response")
+                return False
+        return True
 
     def check_xms_key(self, key: str, ptr: str) -> None:
         if key in KNOWN_XMS or key in TOLERATED_XMS:
@@ -498,7 +515,7 @@ class SwaggerChecker:
                 if "x-ms-dynamic-schema" in node:
                     self.report("PP1077", cptr + "/x-ms-dynamic-schema", "x-ms-dynamic-schema belongs in the body's schema")
                 chain = [(node.get("required") is True, node.get("x-ms-visibility") == "internal", name)]
-                self.walk_schema(node.get("schema"), cptr + "/schema", op, label, body_names, set(), chain)
+                self.walk_schema(node.get("schema"), cptr + "/schema", op, label, body_names, chain)
             else:
                 self.check_value_node(node, cptr, op, label, body_names, required=node.get("required") is True,
                                       what=f"parameter {show(name)}")
@@ -508,7 +525,7 @@ class SwaggerChecker:
         for code, resp in _d(op.get("responses")).items():
             resp, rptr = self.resolve(resp, pointer("paths", path, method, "responses", code))
             if isinstance(resp, dict) and "schema" in resp:
-                self.walk_schema(resp.get("schema"), rptr + "/schema", op, label, body_names, set(), None)
+                self.walk_schema(resp.get("schema"), rptr + "/schema", op, label, body_names, None)
         if isinstance(op.get("x-ms-trigger"), str) and method != "get":
             self.check_webhook(path, method, op, item, optr, label, bodies)
 
@@ -540,8 +557,17 @@ class SwaggerChecker:
         return False
 
     def check_value_node(self, node: dict, ptr: str, op: dict, label: str, names: set, *, required: bool,
-                         what: str) -> None:
-        """Checks shared by non-body parameters, items and schema properties."""
+                         what: str, static: bool = True) -> None:
+        """Checks shared by non-body parameters, items and schema properties. ``static``: also the checks that do
+        not depend on the operation (False when this node was checked already for another operation)."""
+        if static:
+            self.check_value_static(node, ptr, required=required, what=what)
+        if self.has_dynamic:
+            for ext in ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema", "x-ms-dynamic-properties"):
+                if ext in node:
+                    self.check_dynamic(ext, node[ext], ptr + "/" + ext, names, label)
+
+    def check_value_static(self, node: dict, ptr: str, *, required: bool, what: str) -> None:
         vis = node.get("x-ms-visibility")
         if "x-ms-visibility" in node and (not isinstance(vis, str) or vis not in VISIBILITY):
             self.report("PP1057", ptr + "/x-ms-visibility", f"x-ms-visibility {show(vis)} is not important, advanced or internal")
@@ -558,9 +584,6 @@ class SwaggerChecker:
         ev = node.get("x-ms-enum-values")
         if "x-ms-enum-values" in node:
             self.check_enum_values(ev, node.get("enum"), ptr + "/x-ms-enum-values")
-        for ext in ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema", "x-ms-dynamic-properties"):
-            if ext in node:
-                self.check_dynamic(ext, node[ext], ptr + "/" + ext, names, label)
 
     def check_enum_values(self, ev: Any, enum: Any, ptr: str) -> None:
         if not isinstance(ev, list):
@@ -608,11 +631,15 @@ class SwaggerChecker:
                 self.report("PP1076", f"{ptr}/parameters/{key.replace('~', '~0').replace('/', '~1')}",
                             f"{ext} passes parameter {show(ref)}, which operation {label} does not declare")
 
-    def walk_schema(self, schema: Any, ptr: str, op: dict, label: str, names: set, visited: set,
-                    chain: list | None) -> None:
+    def walk_schema(self, schema: Any, ptr: str, op: dict, label: str, names: set, chain: list | None) -> None:
         """Schema checks, following $refs once per operation, with an explicit stack (a schema nested thousands of
         levels deep is walked like any other). ``chain`` tracks (required, internal, name) from the body
         parameter down, to check x-ms-notification-url properties."""
+        # Checks that do not depend on the operation run once per schema node for the whole document
+        # (self.static_seen); a document with dynamic extensions or notification URLs is also walked per operation
+        # for those (their references name the operation's parameters).
+        per_op = self.has_dynamic
+        visited = set() if per_op else self.static_seen
         stack: list[tuple[Any, str, list | None, int]] = [(schema, ptr, chain, 0)]
         while stack:
             schema, ptr, chain, depth = stack.pop()
@@ -620,6 +647,10 @@ class SwaggerChecker:
             if not isinstance(schema, dict) or id(schema) in visited:
                 continue
             visited.add(id(schema))
+            static = True
+            if per_op:
+                static = id(schema) not in self.static_seen
+                self.static_seen.add(id(schema))
             if "x-ms-notification-url" in schema and chain is not None:
                 self.notification_urls.append((ptr, list(chain)))
             required = set(x for x in _l(schema.get("required")) if isinstance(x, str))
@@ -629,7 +660,7 @@ class SwaggerChecker:
                 if not isinstance(node, dict):
                     continue
                 self.check_value_node(node, nptr, op, label, names, required=pname in required,
-                                      what=f"property '{pname}'")
+                                      what=f"property '{pname}'", static=static)
                 sub = None if chain is None else chain + [(pname in required, node.get("x-ms-visibility") == "internal",
                                                            pname)]
                 stack.append((prop, pptr, sub, depth + 1))
@@ -637,7 +668,7 @@ class SwaggerChecker:
             if items is not None:
                 node, nptr = self.resolve(items, ptr + "/items")
                 if isinstance(node, dict):
-                    self.check_value_node(node, nptr, op, label, names, required=False, what="items")
+                    self.check_value_node(node, nptr, op, label, names, required=False, what="items", static=static)
                 stack.append((items, ptr + "/items", None, depth + 1))
             for i, sub in enumerate(_l(schema.get("allOf"))):
                 stack.append((sub, f"{ptr}/allOf/{i}", chain, depth))
@@ -647,7 +678,7 @@ class SwaggerChecker:
             for ext in ("x-ms-dynamic-schema", "x-ms-dynamic-properties"):
                 if ext in schema:
                     self.check_dynamic(ext, schema[ext], ptr + "/" + ext, names, label)
-            if depth == 0:  # property and items defaults are checked by check_value_node; the root schema's here
+            if depth == 0 and static:  # property and items defaults: check_value_node; the root schema's here
                 problem = default_problem(schema)
                 if problem:
                     self.report("PP1007", ptr + "/default", problem)
@@ -715,6 +746,15 @@ class SwaggerChecker:
                 self.report("PP1093", first, f"family {show(fam)} has {len(prod)} Production operations; at most 1")
             if no_rev > 1:
                 self.report("PP1093", first, f"family {show(fam)} has {no_rev} operations without a revision; at most 1")
+
+
+def _spell(link: tuple | None, key: Any) -> str:
+    """The JSON pointer of ``key`` below the node at ``link`` (a chain of (parent link, key) pairs)."""
+    parts = [key]
+    while link is not None:
+        parts.append(link[1])
+        link = link[0]
+    return pointer(*reversed(parts))
 
 
 def check_swagger(rep: Reporter, data: Any, size: int = 0) -> SwaggerChecker:
