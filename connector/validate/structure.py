@@ -23,6 +23,7 @@ from ..swaggerdoc import pointer
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 MAX_STRUCTURE_FINDINGS = 50
+SPECS = {"swagger-2.0.schema.json": "Swagger 2.0", "apiProperties.schema.json": "the apiProperties schema"}
 # when several keywords fail at one place, the first of these kinds speaks for them
 _PRIORITY = ("Required", "Type", "AdditionalProperties", "Enum", "Pattern", "MinProperties", "MinItems",
              "MinLength", "MaxLength", "UniqueItems", "Format")
@@ -35,7 +36,8 @@ def load_schema(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def fast_validator(name: str):
-    return jsonschema_rs.Draft4Validator(load_schema(name))
+    schema = load_schema(name)  # the draft its $schema names (apiProperties: draft 7, swagger: draft 4)
+    return jsonschema_rs.validator_for(schema) if "$schema" in schema else jsonschema_rs.Draft4Validator(schema)
 
 
 @lru_cache(maxsize=None)
@@ -82,16 +84,22 @@ def _quote(names: list) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def describe(kind: str, detail: dict, instance: Any, parts: list) -> str:
-    """A sentence for one schema violation at ``parts``, without schema dumps or Python reprs."""
+def describe(kind: str, detail: dict, instance: Any, parts: list, spec: str = "Swagger 2.0") -> str:
+    """A sentence for one schema violation at ``parts``, without schema dumps or Python reprs. ``spec`` names the
+    document's specification in the sentence."""
     name = _name(parts)
     if kind == "Required":
         prop = detail.get("property")
         return f"{name} lacks the required key '{prop}'."
     if kind == "AdditionalProperties":
         extra = list(detail.get("unexpected") or [])
-        return (f"{name} has {'keys' if len(extra) > 1 else 'the key'} {_quote(extra)}, which Swagger 2.0 does not "
-                "allow here (only x- extensions may be added).")
+        return (f"{name} has {'keys' if len(extra) > 1 else 'the key'} {_quote(extra)}, which {spec} does not "
+                "allow here" + (" (only x- extensions may be added)." if spec == "Swagger 2.0" else "."))
+    if kind == "PropertyNames":
+        inner = detail.get("error")
+        bad = getattr(inner, "instance", None)
+        return (f"{name} has the key {_show(bad)}, which is not a name {spec} allows here (letters, digits and "
+                "underscores)." if isinstance(bad, str) else f"{name} has a key {spec} does not allow here.")
     if kind == "Type":
         types = [_article(t) for t in detail.get("types") or []]
         want = " or ".join(types) if types else "another type"
@@ -101,7 +109,7 @@ def describe(kind: str, detail: dict, instance: Any, parts: list) -> str:
         shown = ", ".join(_show(o) for o in options[:12]) + (", ..." if len(options) > 12 else "")
         return f"{name} is {_show(instance)}; it must be one of {shown}."
     if kind == "Pattern":
-        return f"{name} is {_show(instance)}, which does not have the form Swagger 2.0 requires here."
+        return f"{name} is {_show(instance)}, which does not have the form {spec} requires here."
     if kind == "MinProperties":
         return f"{name} is empty; it needs at least {detail.get('limit', 1)} entry."
     if kind == "MinItems":
@@ -114,7 +122,7 @@ def describe(kind: str, detail: dict, instance: Any, parts: list) -> str:
         return f"{name} lists the same item twice."
     if kind == "Format":
         return f"{name} is {_show(instance)}, which is not a valid {detail.get('format')}."
-    return f"{name} does not have a form Swagger 2.0 allows here."
+    return f"{name} does not have a form {spec} allows here."
 
 
 def _flatten(err) -> list:
@@ -162,7 +170,8 @@ def _rs_errors(name: str, data: Any) -> Iterator[tuple[str, str]] | None:
                 detail = e.kind.as_dict()
             except Exception:
                 detail = {}
-            yield ptr, describe(kind, detail if isinstance(detail, dict) else {}, e.instance, list(e.instance_path))
+            yield ptr, describe(kind, detail if isinstance(detail, dict) else {}, e.instance, list(e.instance_path),
+                                SPECS.get(name, "the schema"))
     return gen()
 
 
@@ -200,7 +209,7 @@ def _py_errors(name: str, data: Any) -> Iterator[tuple[str, str]]:
             detail = {"options": err.validator_value}
         elif kind in ("MinProperties", "MinItems", "MinLength", "MaxLength"):
             detail = {"limit": err.validator_value}
-        yield ptr, describe(kind, detail, err.instance, list(err.absolute_path))
+        yield ptr, describe(kind, detail, err.instance, list(err.absolute_path), SPECS.get(name, "the schema"))
         if len(seen) >= MAX_STRUCTURE_FINDINGS:
             return
 
