@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "login": "connector.deploy.cli:login",
     "import": "connector.importer.cli:import_",
     "diff": "connector.diff.cli:diff",
+    "preview": "connector.preview.cli:preview",
 }
 
 
