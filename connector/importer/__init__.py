@@ -15,7 +15,6 @@ from typing import Any
 
 from ..generate.swagger import to_swagger
 from ..model import Connector, check
-from ..swaggerdoc import pointer
 from .compare import differences, semantically_equal
 from .properties import read_properties, render_properties
 from .pywriter import write_module
@@ -23,24 +22,6 @@ from .swagger import Kept, Unsupported, read_swagger
 
 
 MAX_DEPTH = 128  # JSON nesting import accepts; the deepest of 700 real connectors is 29, Python's parser stops near 200
-
-
-def deepest(doc: Any, limit: int = MAX_DEPTH) -> tuple[str, int] | None:
-    """The JSON pointer and depth of the first place nested deeper than ``limit`` levels, or None. Iterative:
-    a document of any depth is measured without recursion."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(doc, ())]
-    while stack:
-        node, parts = stack.pop()
-        if isinstance(node, dict):
-            items: Any = node.items()
-        elif isinstance(node, list):
-            items = enumerate(node)
-        else:
-            continue
-        if len(parts) >= limit:
-            return pointer(*parts), len(parts) + 1
-        stack.extend((value, (*parts, key)) for key, value in items)
-    return None
 
 
 @dataclass
@@ -101,5 +82,5 @@ def verify(connector: Connector, swagger: Any, properties: Any = None, limit: in
     return found
 
 
-__all__ = ["MAX_DEPTH", "ImportResult", "Kept", "Unsupported", "deepest", "import_connector", "load_module_text",
-           "verify", "differences", "semantically_equal"]
+__all__ = ["MAX_DEPTH", "ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
+           "differences", "semantically_equal"]

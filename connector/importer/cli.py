@@ -11,7 +11,8 @@ from ..errors import ConnectorError, UsageError
 from ..jsonio import load_json_file, write_text
 from ..generate.swagger import SwaggerEmitter
 from ..model import load_model
-from . import MAX_DEPTH, Unsupported, deepest, import_connector, verify
+from ..swaggerdoc import too_deep
+from . import MAX_DEPTH, Unsupported, import_connector, verify
 
 SHOWN_POINTERS = 3
 HOW = {
@@ -30,9 +31,8 @@ def _load(path: Path, what: str):
         line, column = p.line, p.column
         raise UsageError(f"{path}:{line}:{column}: {what} is not valid JSON ({p.message}); fix it and import "
                          "again.")
-    too_deep = deepest(doc.data)
-    if too_deep is not None:
-        where, _ = too_deep
+    where = too_deep(doc.data, MAX_DEPTH)
+    if where is not None:
         where = where if len(where) <= 80 else where[:where.rfind("/", 0, 72)] + "/..."
         raise ConnectorError(f"{path}: {where or '/'}: {what} is nested more than {MAX_DEPTH} levels deep; connector "
                              "import handles up to that (real connectors stay under 30): flatten it with "

@@ -23,13 +23,13 @@ from starlette.routing import Route as StarletteRoute
 from ..generate.profiles import apply_profile
 from ..generate.swagger import to_swagger
 from ..model import Connector, load_model
-from ..swaggerdoc import resolve_ref
+from ..swaggerdoc import resolve_ref, too_deep
 from .behaviour import ApiError, Call, SmartDialog
 from .config import Settings
 from .jobs import JobRunner
 from .oauth import AuthorizationServer
 from .routes import RequestProblem, Route, RouteTable
-from .validation import MAX_JSON_DEPTH, too_deep
+from .validation import MAX_JSON_DEPTH
 from .store import Store
 
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
@@ -372,7 +372,7 @@ class MockApp:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise RequestProblem([{"in": "body", "pointer": "", "reason": f"is not valid JSON: {exc}"}]) from None
-        deep = too_deep(data)
+        deep = too_deep(data, MAX_JSON_DEPTH)
         if deep is not None:
             raise RequestProblem([{"in": "body", "pointer": deep, "reason": f"nests deeper than {MAX_JSON_DEPTH} "
                                    f"levels (the mock accepts up to {MAX_JSON_DEPTH})"}])
@@ -405,7 +405,7 @@ class MockApp:
         except orjson.JSONDecodeError as exc:
             return JSONResponse({"error": "invalid_request", "message": f"the body is not valid JSON: {exc}",
                                  "pointer": ""}, 400)
-        deep = too_deep(data)
+        deep = too_deep(data, MAX_JSON_DEPTH)
         if deep is not None:
             return JSONResponse({"error": "invalid_request", "message": f"{deep}: nests deeper than "
                                  f"{MAX_JSON_DEPTH} levels (the mock accepts up to {MAX_JSON_DEPTH})",

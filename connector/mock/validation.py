@@ -303,23 +303,6 @@ def pointer(parts: tuple[str | int, ...]) -> str:
 MAX_JSON_DEPTH = 64  # nesting a request body may have; SmartDialog's deepest declared body is 4 levels
 
 
-def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> str | None:
-    """The JSON pointer of the first array or object nested deeper than ``limit`` levels, or None (iterative)."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
-    while stack:
-        node, parts = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.items()
-        elif isinstance(node, list):
-            children = enumerate(node)
-        else:
-            continue
-        if len(parts) >= limit:
-            return pointer(parts)
-        stack.extend((v, (*parts, k)) for k, v in children)
-    return None
-
-
 # -- non-body parameters ----------------------------------------------------------------------------------
 
 class ParameterError(ValueError):

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from connector.importer import MAX_DEPTH, deepest
+from connector.importer import MAX_DEPTH
+from connector.swaggerdoc import too_deep
 
 CONNECTOR = [sys.executable, "-c", "from connector.cli import main; main()"]
 
@@ -90,10 +91,9 @@ def test_nesting_within_the_limit_imports_and_round_trips(tmp_path):
     assert "round trip:" in proc.stdout
 
 
-def test_deepest_is_iterative_and_names_the_place():
+def test_too_deep_is_iterative_and_names_the_place():
     value: object = "leaf"
     for _ in range(100_000):  # far beyond Python's recursion limit
         value = {"k": value}
-    where, depth = deepest({"x": value}, limit=5)
-    assert (where, depth) == ("/x/k/k/k/k", 6)
-    assert deepest({"a": [1, {"b": 2}]}, limit=5) is None
+    assert too_deep({"x": value}, 5) == "/x/k/k/k/k"
+    assert too_deep({"a": [1, {"b": 2}]}, 5) is None
