@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build build-diff test package mock contract deploy paconn clean bench-import
+.PHONY: build build-diff test package mock contract deploy paconn clean bench-import preview screenshots docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,10 +13,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
+## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/, and its designer
+## preview into build/preview/SmartDialog/index.html
 build: $(STAMP)
 	$(BIN)/connector build
 	$(BIN)/connector validate build/SmartDialog
+	$(BIN)/connector preview
+
+## make preview: only the designer preview, build/preview/SmartDialog/index.html (open it in a browser)
+preview: $(STAMP)
+	$(BIN)/connector preview
+
+## make screenshots: one PNG per SmartDialog action and trigger under build/preview/SmartDialog/screenshots/,
+## taken by the system's Chromium (commit them after a change to the preview or the model)
+screenshots: preview
+	bash scripts/setup-system.sh
+	$(BIN)/python -m connector.preview.screenshots build/preview/SmartDialog/index.html build/preview/SmartDialog/screenshots
 
 ## make package: the certification submission, build/certification/SmartDialog/ and build/certification/SmartDialog.zip
 package: $(STAMP)
@@ -55,6 +67,10 @@ paconn: $(STAMP)
 ## paconn (secret from CONNECTOR_CLIENT_SECRET, sign-in from ~/.paconn/accessTokens.json: `connector login`)
 deploy: $(STAMP)
 	$(BIN)/connector deploy --environment "$(ENVIRONMENT)" $(DEPLOY_ARGS)
+
+## make docs: the documentation site (MkDocs, Material theme, strict: a broken link fails) into build/site/
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 clean:
 	rm -rf $(VENV) .pytest_cache
