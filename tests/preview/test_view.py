@@ -155,7 +155,9 @@ def test_deprecated_refs_and_output_findings_from_a_hand_written_swagger():
                     "parameters": [{"$ref": "#/parameters/Kind"}],
                     "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Animal"}}}},
             "post": {"operationId": "AddAnimal", "summary": "Add animal",
-                     "parameters": [{"name": "body", "in": "body", "schema": {"$ref": "#/definitions/Animal"}}],
+                     "parameters": [{"name": "body", "in": "body", "schema": {"$ref": "#/definitions/Animal"}},
+                                    {"name": "extra", "in": "body", "x-ms-summary": "Extra", "schema": {
+                                        "type": "object", "x-ms-dynamic-schema": {"operationId": "ListKinds"}}}],
                      "responses": {"201": {"description": "ok"}}}}},
         "parameters": {"Kind": {"name": "kind", "in": "query", "type": "string", "x-ms-summary": "Kind",
                                 "x-ms-dynamic-list": {"dynamicState": {"operationId": "ListKinds"}}}},
@@ -174,3 +176,5 @@ def test_deprecated_refs_and_output_findings_from_a_hand_written_swagger():
     secret = next(i for i in add.inputs if i.key == "body/secret")
     assert secret.visibility == "internal" and secret.findings == [finding]  # a definition's finding, at its use
     assert page.brand_color == "#da3b01" and page.findings == []
+    extra = next(i for i in add.inputs if i.key == "extra")
+    assert extra.control == "textarea" and extra.dropdown.startswith("Fields loaded by ListKinds")
