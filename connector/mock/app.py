@@ -262,7 +262,7 @@ class MockApp:
             return route, 401, {"error": "invalid_token", "message": "the access token is unknown, revoked or "
                                 "expired; get a new one (refresh_token grant)"}, \
                 [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
-        needed = route.operation.scope
+        needed = self.connector.scope_of(route.operation)
         if needed and needed not in grant.scopes:
             return route, 403, {"error": "insufficient_scope", "message": f"{route.id} needs the scope {needed}",
                                 "scope": needed}, \
