@@ -153,7 +153,7 @@ class ModuleWriter:
                 yield f, upper_snake(f.name)
             if obj.items is not None:
                 yield obj.items, hint + "_ITEM"
-            if isinstance(obj.additional_properties, Schema):
+            if isinstance(obj.additional_properties, (Schema, Definition)):
                 yield obj.additional_properties, hint + "_VALUES"
             if obj.dropdown is not None:
                 yield obj.dropdown, upper_snake(obj.dropdown.operation_id) + "_VALUES"
