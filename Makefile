@@ -4,10 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACONN_VENV := .venv-paconn
-PACONN_STAMP := $(PACONN_VENV)/.connector-paconn
 
-.PHONY: build build-diff test package mock contract deploy paconn clean bench-import
+.PHONY: build build-diff test package mock contract deploy paconn clean bench-import preview screenshots docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,10 +13,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/
+## make build: generate every artifact of the SmartDialog connector into build/SmartDialog/, and its designer
+## preview into build/preview/SmartDialog/index.html
 build: $(STAMP)
 	$(BIN)/connector build
 	$(BIN)/connector validate build/SmartDialog
+	$(BIN)/connector preview
+
+## make preview: only the designer preview, build/preview/SmartDialog/index.html (open it in a browser)
+preview: $(STAMP)
+	$(BIN)/connector preview
+
+## make screenshots: one PNG per SmartDialog action and trigger under build/preview/SmartDialog/screenshots/,
+## taken by the system's Chromium (commit them after a change to the preview or the model)
+screenshots: preview
+	bash scripts/setup-system.sh
+	$(BIN)/python -m connector.preview.screenshots build/preview/SmartDialog/index.html build/preview/SmartDialog/screenshots
 
 ## make package: the certification submission, build/certification/SmartDialog/ and build/certification/SmartDialog.zip
 package: $(STAMP)
@@ -43,19 +53,20 @@ bench-import: $(STAMP)
 	$(BIN)/python benchmarks/import_corpus.py
 
 ## make test: set up (venv, system tools the tests need) and run the whole suite
-test: $(STAMP) $(PACONN_STAMP)
+test: $(STAMP)
 	bash scripts/setup-system.sh
 	$(BIN)/python -m pytest
 
-## make paconn: paconn 0.0.21 in a virtual environment of its own (.venv-paconn/), for deploy and its tests
-paconn: $(PACONN_STAMP)
-$(PACONN_STAMP): $(STAMP)
-	$(BIN)/python -c 'from connector.deploy.runner import ensure_paconn; print(ensure_paconn(echo=print))'
+## make paconn: paconn 0.0.21 in a virtual environment of its own in the user cache directory
+## (~/.cache/connector/paconn-0.0.21; $CONNECTOR_PACONN_VENV overrides), shared by every checkout; deploy
+## and its tests install it there on first use anyway
+paconn: $(STAMP)
+	$(BIN)/python -m connector.deploy.runner
 
 ## make deploy ENVIRONMENT=<env> [DEPLOY_ARGS="--client-id ID ..."]: create or update build/SmartDialog with
-## paconn (secret from CONNECTOR_CLIENT_SECRET, sign-in from ~/.paconn/accessTokens.json)
-deploy: $(STAMP) $(PACONN_STAMP)
+## paconn (secret from CONNECTOR_CLIENT_SECRET, sign-in from ~/.paconn/accessTokens.json: `connector login`)
+deploy: $(STAMP)
 	$(BIN)/connector deploy --environment "$(ENVIRONMENT)" $(DEPLOY_ARGS)
 
 clean:
-	rm -rf $(VENV) $(PACONN_VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from connector.deploy.runner import ensure_paconn  # noqa: E402
-from connector.deploy.standin import StandIn  # noqa: E402
+from connector.deploy.runner import default_venv, ensure_paconn  # noqa: E402
+from connector.testing.standin import StandIn  # noqa: E402
 
 CONNECTOR = Path(sys.executable).with_name("connector")
 
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     runs = max(1, min(args.runs, 20))
-    paconn_python = ensure_paconn(ROOT / ".venv-paconn", echo=print)
+    paconn_python = ensure_paconn(default_venv(), echo=print)
     paconn = paconn_python.with_name("paconn")
     with tempfile.TemporaryDirectory() as tmp_name, StandIn() as standin:
         tmp = Path(tmp_name)
@@ -58,20 +58,20 @@ def main() -> None:
         home = tmp / "home"
         standin.write_token_file(home)
         env = {**os.environ, **standin.paconn_environment(home), "CONNECTOR_CLIENT_SECRET": "bench-secret",
-               "CONNECTOR_PACONN_VENV": str(ROOT / ".venv-paconn"), "PYTHONUTF8": "1"}
+               "CONNECTOR_PACONN_VENV": str(paconn_python.parent.parent), "PYTHONUTF8": "1"}
         envname = standin.default_environment
         # the peer: paconn on a folder prepared by hand (client id filled, stackOwner removed, settings written)
         bare = tmp / "bare"
         shutil.copytree(source, bare)
         props = json.loads((bare / "apiProperties.json").read_text())
         props["properties"].pop("stackOwner", None)
-        props["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] = "bench-client"
+        props["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] = "b3ac11e0-0000-4000-8000-00000000be9c"
         (bare / "apiProperties.json").write_text(json.dumps(props))
         settings = json.loads((source / "settings.json").read_text())
         settings.update(environment=envname, powerAppsUrl=standin.url)
         (bare / "settings.json").write_text(json.dumps(settings))
         deploy = [str(CONNECTOR), "deploy", str(folder), "--environment", envname, "--power-apps-url", standin.url,
-                  "--client-id", "bench-client"]
+                  "--client-id", "b3ac11e0-0000-4000-8000-00000000be9c"]
         paconn_create = [str(paconn), "create", "-s", "settings.json", "--secret", "bench-secret", "-w"]
         paconn_update = [str(paconn), "update", "-s", "settings.json", "--secret", "bench-secret"]
         rows = [  # (name, argv, working folder); the bare update runs on the connector the bare create made last

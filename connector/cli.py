@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "deploy": "connector.deploy.cli:deploy",
     "import": "connector.importer.cli:import_",
     "diff": "connector.diff.cli:diff",
+    "preview": "connector.preview.cli:preview",
 }
 
 

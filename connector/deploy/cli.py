@@ -14,6 +14,8 @@ from ..errors import UsageError
 from .deployer import DeployOptions, deploy as run_deploy
 from .runner import SECRET_ENV
 
+DRY_RUN_CLIENT_ID = "d2a1c0de-0000-4000-8000-000000000001"  # a made-up id for a dry run without --client-id
+
 
 
 def default_folder() -> Path:
@@ -39,8 +41,8 @@ def default_folder() -> Path:
               help="Flow API base URL for the environment check (default: with --power-apps-url the same "
                    "URL, else settings.json's flowUrl, else https://api.flow.microsoft.com).")
 @click.option("--client-id", envvar="CONNECTOR_CLIENT_ID", default=None, metavar="ID",
-              help="OAuth client id put into apiProperties in place of a [[...]] placeholder "
-                   "(env CONNECTOR_CLIENT_ID).")
+              help="OAuth client id put into apiProperties; required when the folder's clientId is a placeholder "
+                   "([[…]], <<…>>, <…>, empty, \"your client id\", …) (env CONNECTOR_CLIENT_ID).")
 @click.option("--no-validate", "validate", flag_value=False, default=True,
               help="Skip `connector validate` (deploy's own pre-flight checks still run).")
 @click.option("--dry-run", is_flag=True,
@@ -75,7 +77,7 @@ def deploy(folder: Path, environment: str | None, connector_id: str | None, mode
 
 
 def _dry_run(options: DeployOptions, secret: str | None, dump: Path | None) -> None:
-    from .standin import StandIn, mask_sas
+    from ..testing.standin import StandIn, mask_sas
 
     if options.connector_id or options.mode != "auto" or options.power_apps_url or options.flow_url:
         raise UsageError("--dry-run creates, then updates, a connector on a local stand-in: it takes none of "
@@ -89,7 +91,7 @@ def _dry_run(options: DeployOptions, secret: str | None, dump: Path | None) -> N
         standin.write_token_file(Path(home))
         env = {**os.environ, **standin.paconn_environment(Path(home))}
         base = replace(options, environment=environment, power_apps_url=standin.url, flow_url=standin.url,
-                       client_id=options.client_id or "dry-run-client-id")
+                       client_id=options.client_id or DRY_RUN_CLIENT_ID)
         click.echo(f"deploy: dry run against the stand-in at {standin.url}")
         created = run_deploy(replace(base, mode="create"), secret=secret, echo=click.echo, home=Path(home),
                              env=env, use_record=False)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import ConnectorError, UsageError
-from .folder import PLACEHOLDER, SETTINGS, FolderError, load_folder, oauth_settings, validate_folder, working_copy
+from ..platform import is_placeholder
+from .folder import SETTINGS, FolderError, load_folder, oauth_settings, validate_folder, working_copy
 from .record import DeployRecord
 from .runner import PaconnResult, ensure_paconn, run_paconn, shown_command, summarize
 from .service import (DEFAULT_FLOW_URL, DEFAULT_POWER_APPS_URL, LOGIN_HELP, LoginError, NotFoundError,
@@ -77,11 +78,15 @@ def _prepare_properties(properties: dict[str, Any], client_id: str | None, file:
     props = copy.deepcopy(properties)
     notes = []
     missing = []
-    for found in oauth_settings(props):
+    found_settings = oauth_settings(props)
+    if client_id is not None and found_settings and is_placeholder(client_id):
+        raise UsageError(f"--client-id {client_id!r} is itself a placeholder; pass the application (client) id of "
+                         f"your OAuth app registration (CONNECTOR_CLIENT_ID)")
+    for found in found_settings:
         current = found.settings.get("clientId")
         if client_id:
             found.settings["clientId"] = client_id
-        elif not current or PLACEHOLDER.match(str(current)):
+        elif is_placeholder(current):
             missing.append(f"{file}: {found.pointer}/clientId is {current!r}")
     if missing:
         raise UsageError("the OAuth client id is a placeholder, filled in at deploy time:\n"

@@ -16,12 +16,12 @@ from typing import Any
 
 from ..errors import ConnectorError, UsageError
 from ..jsonio import dumps, load_json_text
+from ..platform import is_placeholder
 from ..swaggerdoc import pointer
 
 SETTINGS = "settings.json"
 FILE_KEYS = ("apiDefinition", "apiProperties", "icon", "script")  # settings.json keys paconn reads files from
 REQUIRED_KEYS = ("apiDefinition", "apiProperties")
-PLACEHOLDER = re.compile(r"^\[\[.*\]\]$")  # "[[CLIENT_ID]]", "[[DUMMY]]": filled in at deploy time
 MAX_FILE = 1024 * 1024  # icon and script limit (certification.md section 3)
 
 
@@ -148,7 +148,7 @@ def load_folder(folder: Path, secret: str | None = None) -> BuiltFolder:
             problems.append(f"{files['apiProperties']}: /properties must be an object")
         for found in oauth_settings(properties):
             value = found.settings.get("clientSecret")
-            if value and not PLACEHOLDER.match(str(value)):
+            if value and not is_placeholder(value):
                 problems.append(f"{files['apiProperties']}: {found.pointer}/clientSecret holds a secret; remove it "
                                 f"(deploy takes the secret from the CONNECTOR_CLIENT_SECRET variable)")
             if found.parameter != "token":

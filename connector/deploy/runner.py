@@ -1,8 +1,11 @@
 """The real paconn, in a virtual environment of its own, run without prompts and without a secret on any
 command line.
 
-paconn 0.0.21 pins old packages (knack 0.5, azure-storage-blob 2.1, adal), so it lives in ``.venv-paconn/``
-(or ``$CONNECTOR_PACONN_VENV``), created from PyPI on first use. It is started through a few lines of Python
+paconn 0.0.21 pins old packages (knack 0.5, azure-storage-blob 2.1, adal), so it lives in a virtual environment
+of its own in the user's cache directory, one per paconn version (``~/.cache/connector/paconn-0.0.21`` on
+Linux, ``~/Library/Caches/connector/paconn-0.0.21`` on macOS, ``%LOCALAPPDATA%\\connector\\Cache\\paconn-0.0.21``
+on Windows; ``$CONNECTOR_PACONN_VENV`` overrides), created from PyPI on first use and shared by every
+checkout and working directory. It is started through a few lines of Python
 (:data:`LAUNCHER`) that read the OAuth client secret from the environment and hand it to paconn as
 ``--secret`` inside the process: the secret never appears in a process list, a shell history or an echoed
 command line (those show ``--secret ******``). Standard input is closed, so a question paconn might ask
@@ -45,7 +48,14 @@ main()
 
 
 def default_venv() -> Path:
-    return Path(os.environ.get(VENV_ENV) or ".venv-paconn").absolute()
+    """``$CONNECTOR_PACONN_VENV``, else ``<user cache dir>/connector/paconn-<version>``."""
+    override = os.environ.get(VENV_ENV)
+    if override:
+        return Path(override).expanduser().absolute()
+    import platformdirs
+
+    version = PACONN_REQUIREMENT.split("==")[1]
+    return Path(platformdirs.user_cache_dir("connector", appauthor=False)) / f"paconn-{version}"
 
 
 def venv_python(venv: Path) -> Path:

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from connector.deploy.runner import VENV_ENV, ensure_paconn
-from connector.deploy.standin import StandIn
+from connector.deploy.runner import VENV_ENV, default_venv, ensure_paconn
+from connector.testing.standin import StandIn
 from conftest import BUILD, ROOT
 
-PACONN_VENV = ROOT / ".venv-paconn"
+PACONN_VENV = default_venv()  # the user cache directory (or $CONNECTOR_PACONN_VENV), shared by checkouts
 CONNECTOR = Path(sys.executable).with_name("connector")  # the installed command, run as a user would
 
 
@@ -104,7 +104,7 @@ def copy_folder(source: Path, target_parent: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def paconn_python() -> Path:
-    """paconn 0.0.21 in ROOT/.venv-paconn, installed from PyPI when missing (what `make test` prepares)."""
+    """paconn 0.0.21 in the user cache directory, installed from PyPI when missing."""
     return ensure_paconn(PACONN_VENV, echo=print)
 
 
@@ -136,7 +136,7 @@ def run_connector(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> Run
 
 def deploy_env(standin: StandIn, home: Path, secret: str | None) -> dict[str, str]:
     """The environment of a `connector deploy` pointed at the stand-in: signed in through `home`, the shim and
-    test CA for the paconn process, paconn from ROOT/.venv-paconn."""
+    test CA for the paconn process, paconn from PACONN_VENV."""
     env = {k: v for k, v in os.environ.items() if k not in ("CONNECTOR_CLIENT_SECRET", "CONNECTOR_CLIENT_ID")}
     env.update(standin.paconn_environment(home))
     env[VENV_ENV] = str(PACONN_VENV)

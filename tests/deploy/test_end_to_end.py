@@ -16,7 +16,7 @@ import pytest
 from connector.deploy.folder import oauth_settings
 from connector.deploy.record import record_path
 from connector.deploy.runner import PaconnResult, run_paconn
-from connector.deploy.standin import StandIn
+from connector.testing.standin import StandIn
 from conftest import ROOT
 
 from .conftest import Run, copy_folder, deploy_env, new_secret, run_connector, tree_digest

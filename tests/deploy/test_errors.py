@@ -16,7 +16,7 @@ from connector.deploy.deployer import explain_failure
 from connector.deploy.folder import validator_available
 from connector.deploy.record import DeployRecord, record_path
 from connector.deploy.runner import run_paconn
-from connector.deploy.standin import StandIn
+from connector.testing.standin import StandIn
 
 from .conftest import copy_folder, deploy_env, new_secret
 
@@ -282,7 +282,7 @@ def test_power_apps_url_moves_the_flow_calls_too(case, paconn_python):
 
 def test_settings_power_apps_url_is_honoured(case, paconn_python):
     case.edit_json("settings.json", lambda d: d.update(powerAppsUrl=case.standin.url, flowUrl=case.standin.url))
-    args = ["deploy", str(case.folder), "--environment", case.standin.default_environment, "--client-id", "c",
+    args = ["deploy", str(case.folder), "--environment", case.standin.default_environment, "--client-id", CLIENT_ID,
             "--no-validate"]
     before = len(case.standin.calls)
     result = CliRunner().invoke(main, args, env=case.env())

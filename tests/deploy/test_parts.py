@@ -17,7 +17,7 @@ from connector.cli import main
 from connector.deploy.record import DeployRecord, record_path
 from connector.deploy.runner import MASK, PACONN_REQUIREMENT, mask, summarize
 from connector.deploy.service import LoginError, read_token
-from connector.deploy.standin import SHIM_DIR, mask_sas, redact
+from connector.testing.standin import SHIM_DIR, mask_sas, redact
 from conftest import ROOT
 
 from .conftest import PACONN_VENV, copy_folder, new_secret

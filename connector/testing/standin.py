@@ -9,7 +9,7 @@ Two real servers on loopback:
 * an HTTPS server that plays the blob storage account of that SAS URL
   (``https://<account>.blob.<suffix>:<port>/<container>/<file>?<sas>``), with a certificate from a throwaway
   ``trustme`` CA. The host name does not resolve anywhere (``.invalid``): the paconn process reaches it through
-  the name-resolution shim in ``connector/deploy/shim`` and trusts the CA through ``REQUESTS_CA_BUNDLE``
+  the name-resolution shim in ``connector/testing/shim`` and trusts the CA through ``REQUESTS_CA_BUNDLE``
   (:meth:`StandIn.paconn_environment` gives those variables).
 
 Calls and answers follow ``certification.md`` section 5 and paconn's source. Where the real service's answer
@@ -21,7 +21,7 @@ Everything received is kept in memory (:attr:`StandIn.calls`, :attr:`StandIn.con
 tokens and SAS signatures redacted. The OAuth client secret that paconn injects is kept in memory only, so
 tests can check that it arrived; it is never logged, dumped or handed back by ``GET``.
 
-Run alone: ``python -m connector.deploy.standin --help``; ``connector deploy --dry-run`` starts one itself.
+Run alone: ``python -m connector.testing.standin --help``; ``connector deploy --dry-run`` starts one itself.
 """
 
 from __future__ import annotations
@@ -615,7 +615,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m connector.deploy.standin",
+        prog="python -m connector.testing.standin",
         description="Run the local stand-in of the Power Platform endpoints paconn calls, until Ctrl-C.")
     parser.add_argument("--port", type=int, default=0, help="port of the HTTP endpoints (default: any free one)")
     parser.add_argument("--blob-port", type=int, default=0, help="port of the HTTPS blob endpoint")
