@@ -82,6 +82,8 @@ def identifier(text: str) -> str:
 def _same(value: Any, default: Any) -> bool:
     if value is default:
         return True
+    if isinstance(value, Mapping) and isinstance(default, Mapping):  # model mappings are FrozenDicts
+        return dict(value) == dict(default)
     return type(value) is type(default) and value == default
 
 

@@ -23,6 +23,13 @@ from typing import Any, Callable, Literal, Mapping, TypeVar, dataclass_transform
 T = TypeVar("T")
 
 
+class FrozenDict(dict):
+    """The dict a model object keeps for a mapping field (``extra``, ``args``): hashable like the object."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self))
+
+
 class ModelError(ValueError):
     """A model object was built with a value it cannot hold; the message names the node and the fix."""
 
@@ -49,6 +56,11 @@ def _literal_values(hint: Any) -> tuple[Any, ...] | None:
             if values is not None:
                 return values
     return None
+
+
+def _is_mapping(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    return origin is not None and isinstance(origin, type) and issubclass(origin, Mapping)
 
 
 def _is_tuple(hint: Any) -> bool:
@@ -95,7 +107,7 @@ def model(cls: type[T]) -> type[T]:
     return cls
 
 
-def _meta(cls: type) -> tuple[dict[str, tuple[Any, ...]], set[str], list[str]]:
+def _meta(cls: type) -> tuple[dict[str, tuple[Any, ...]], set[str], list[str], list[str]]:
     """(Literal fields and their values, those that may be None, tuple fields) of a model type, computed once
     (on first use: the hints may name types declared later in the module)."""
     meta = cls.__dict__.get("_meta")
@@ -103,13 +115,20 @@ def _meta(cls: type) -> tuple[dict[str, tuple[Any, ...]], set[str], list[str]]:
         hints = typing.get_type_hints(cls)
         names = [f.name for f in fields(cls)]
         literals = {n: v for n in names if (v := _literal_values(hints[n])) is not None}
-        meta = (literals, {n for n in literals if _allows_none(hints[n])}, [n for n in names if _is_tuple(hints[n])])
+        meta = (literals, {n for n in literals if _allows_none(hints[n])}, [n for n in names if _is_tuple(hints[n])],
+                [n for n in names if _is_mapping(hints[n])])
         cls._meta = meta  # type: ignore[attr-defined]
     return meta
 
 
 def _post_init(self: Any) -> None:
-    literals, nullable, tuples = _meta(type(self))
+    literals, nullable, tuples, mappings = _meta(type(self))
+    for n in mappings:
+        value = getattr(self, n)
+        if isinstance(value, Mapping) and not isinstance(value, FrozenDict):
+            object.__setattr__(self, n, FrozenDict(value))
+        elif value is not None and not isinstance(value, Mapping):
+            raise ModelError(f"{place(self)}: {n} must be a mapping (a dict), not {type(value).__name__} {value!r}.")
     for n in tuples:
         value = getattr(self, n)
         if value is not None and not isinstance(value, tuple):

@@ -79,12 +79,15 @@ class Dropdown:
         _refuse_set(self, "dropdown")
 
 
+def _is_set(value: Any) -> bool:
+    return not (value is None or value is UNSET or value is False or (isinstance(value, (tuple, Mapping)) and not value))
+
+
 def _refuse_set(obj: Any, kind: str, skip: tuple[str, ...] = ()) -> None:
     """``extra`` may not set a key that one of ``obj``'s set fields (per ``KEYS[kind]``) writes."""
     if not obj.extra:
         return
-    set_keys = {key: name for name, key in KEYS[kind].items() if name not in skip
-                and getattr(obj, name, None) not in (None, UNSET, False, ())}
+    set_keys = {key: name for name, key in KEYS[kind].items() if name not in skip and _is_set(getattr(obj, name, None))}
     refuse_overrides(obj, obj.extra, set_keys)
 
 
@@ -205,7 +208,7 @@ class Parameter:
         _refuse_set(self, "parameter", skip=("name", "location", "required"))
         if self.location != "body" and self.schema is not None and self.extra:
             refuse_overrides(self, self.extra, {key: name for name, key in KEYS["schema"].items()
-                                                if getattr(self.schema, name) not in (None, UNSET, False)})
+                                                if _is_set(getattr(self.schema, name))})
 
     # The value's keywords, read through the schema (None / UNSET when the parameter has no schema).
     @property
@@ -312,9 +315,13 @@ def array_of(items: "Schema | Definition", *, label: str | None = None, descript
                   min_items=min_items, extra=extra or {})
 
 
-def _value(type: SchemaType | None, format: str | None, enum: tuple[Any, ...] | None, default: Any,
+def _value(name: str, type: SchemaType | None, format: str | None, enum: tuple[Any, ...] | None, default: Any,
            dropdown: Dropdown | None, items: "Schema | None") -> Schema:
-    return Schema(type=type, format=format, enum=enum, default=default, dropdown=dropdown, items=items)
+    """The schema of a path, query or header parameter's value; a refusal names the parameter."""
+    try:
+        return Schema(type=type, format=format, enum=enum, default=default, dropdown=dropdown, items=items)
+    except ModelError as exc:
+        raise ModelError(f"parameter '{name}': " + str(exc).removeprefix("schema: ")) from None
 
 
 def path(name: str, *, label: str | None = None, description: str | None = None, type: SchemaType = "string",
@@ -325,7 +332,7 @@ def path(name: str, *, label: str | None = None, description: str | None = None,
     """A path parameter: always required and sent with ``x-ms-url-encoding: single`` unless told otherwise."""
     return Parameter(name=name, location="path", required=True, label=label, description=description,
                      visibility=visibility, url_encoding=url_encoding, extra=extra or {},
-                     schema=_value(type, format, enum, default, dropdown, None))
+                     schema=_value(name, type, format, enum, default, dropdown, None))
 
 
 def query(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
@@ -336,7 +343,7 @@ def query(name: str, *, label: str | None = None, description: str | None = None
     """A query-string parameter."""
     return Parameter(name=name, location="query", required=required, label=label, description=description,
                      visibility=visibility, url_encoding=url_encoding, extra=extra or {},
-                     schema=_value(type, format, enum, default, dropdown, items))
+                     schema=_value(name, type, format, enum, default, dropdown, items))
 
 
 def header(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
@@ -347,7 +354,7 @@ def header(name: str, *, label: str | None = None, description: str | None = Non
     """A request-header parameter."""
     return Parameter(name=name, location="header", required=required, label=label, description=description,
                      visibility=visibility, url_encoding=url_encoding, extra=extra or {},
-                     schema=_value(type, format, enum, default, dropdown, items))
+                     schema=_value(name, type, format, enum, default, dropdown, items))
 
 
 def body(schema: "Schema | Definition", *, label: str | None = "Body",
