@@ -68,5 +68,9 @@ paconn: $(STAMP)
 deploy: $(STAMP)
 	$(BIN)/connector deploy --environment "$(ENVIRONMENT)" $(DEPLOY_ARGS)
 
+## make docs: the documentation site (MkDocs, Material theme, strict: a broken link fails) into build/site/
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,5 +1,5 @@
-"""Print the README's validation tables: the rule table (from the rule catalog) and the most frequent findings
-over the shared corpus.
+"""Print the validation tables: the rule table (from the rule catalog; the documentation site generates its
+own) and the most frequent findings over the shared corpus (benchmarks/README.md shows them).
 
     .venv/bin/python benchmarks/validate_tables.py [CORPUS_DIR] [--top N]
 """

@@ -171,6 +171,12 @@ class _Builder:
             summary = called.get("summary") or op_id
             item.dropdown = f"Filled by {summary} ({op_id})" if op_id else "Filled by another operation"
             return
+        shape = schema.get("x-ms-dynamic-schema") or schema.get("x-ms-dynamic-properties")
+        if isinstance(shape, dict):  # the designer asks another operation for the fields when a flow is designed
+            op_id = str(shape.get("operationId") or "")
+            summary = (self.ops.get(op_id) or {}).get("summary") or op_id
+            item.dropdown = f"Fields loaded by {summary} ({op_id}) while the flow is designed"
+            item.dropdown_operation = op_id
         if isinstance(schema.get("enum"), list) and schema["enum"]:
             item.control = "select"
             item.choices = [(_text(v), _text(v)) for v in schema["enum"]]

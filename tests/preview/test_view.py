@@ -143,3 +143,38 @@ def test_mock_url_that_does_not_answer_is_a_usage_error(tmp_path):
     res = CliRunner().invoke(main, ["preview", "--mock-url", f"http://127.0.0.1:{free_port()}", "--out",
                                     str(tmp_path)])
     assert res.exit_code == 2 and "connector mock" in res.output and "Traceback" not in res.output
+
+
+def test_deprecated_refs_and_output_findings_from_a_hand_written_swagger():
+    from connector.preview import Finding, build_page
+
+    swagger = {
+        "swagger": "2.0", "info": {"title": "Zoo", "description": "Animals."},
+        "paths": {"/animals": {
+            "get": {"operationId": "ListAnimals", "summary": "List animals", "deprecated": True,
+                    "parameters": [{"$ref": "#/parameters/Kind"}],
+                    "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Animal"}}}},
+            "post": {"operationId": "AddAnimal", "summary": "Add animal",
+                     "parameters": [{"name": "body", "in": "body", "schema": {"$ref": "#/definitions/Animal"}},
+                                    {"name": "extra", "in": "body", "x-ms-summary": "Extra", "schema": {
+                                        "type": "object", "x-ms-dynamic-schema": {"operationId": "ListKinds"}}}],
+                     "responses": {"201": {"description": "ok"}}}}},
+        "parameters": {"Kind": {"name": "kind", "in": "query", "type": "string", "x-ms-summary": "Kind",
+                                "x-ms-dynamic-list": {"dynamicState": {"operationId": "ListKinds"}}}},
+        "definitions": {"Animal": {"type": "object", "properties": {
+            "name": {"type": "string", "x-ms-summary": "Name"},
+            "secret": {"type": "string", "x-ms-visibility": "internal"}}}},
+    }
+    finding = Finding("PP1050", "error", "x-ms-summary missing")
+    page = build_page(swagger, None, None, [("swagger", "/definitions/Animal/properties/secret", finding),
+                                            ("swagger", "/parameters/Kind", finding)])
+    listing, add = card(page, "ListAnimals"), card(page, "AddAnimal")
+    assert listing.deprecated and 'data-deprecated="true"' in render_html(page)
+    kind = listing.inputs[0]
+    assert kind.key == "kind" and kind.dropdown_operation == "ListKinds" and kind.findings == [finding]
+    assert [o.key for o in listing.outputs] == ["body", "name"]  # internal output properties offer no token
+    secret = next(i for i in add.inputs if i.key == "body/secret")
+    assert secret.visibility == "internal" and secret.findings == [finding]  # a definition's finding, at its use
+    assert page.brand_color == "#da3b01" and page.findings == []
+    extra = next(i for i in add.inputs if i.key == "extra")
+    assert extra.control == "textarea" and extra.dropdown.startswith("Fields loaded by ListKinds")
