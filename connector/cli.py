@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "mock": "connector.mock.cli:mock",
     "contract": "connector.contract.cli:contract",
     "deploy": "connector.deploy.cli:deploy",
+    "login": "connector.deploy.cli:login",
     "import": "connector.importer.cli:import_",
     "diff": "connector.diff.cli:diff",
     "preview": "connector.preview.cli:preview",

@@ -50,6 +50,24 @@ def at_pointer(doc: Any, ptr: str) -> Any:
     return node
 
 
+def too_deep(doc: Any, limit: int) -> str | None:
+    """The pointer of the first array or object nested deeper than ``limit`` levels, or None. Iterative: a
+    document of any depth is measured without recursion (the mock's request bodies, imported swaggers)."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(doc, ())]
+    while stack:
+        node, parts = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.items()
+        elif isinstance(node, list):
+            children = enumerate(node)
+        else:
+            continue
+        if len(parts) >= limit:
+            return pointer(*parts)
+        stack.extend((value, (*parts, key)) for key, value in children)
+    return None
+
+
 # -- references -----------------------------------------------------------------------------------------------
 
 def resolve_ref(doc: Any, ref: Any) -> Any:

@@ -1,10 +1,10 @@
-"""``connector deploy`` as a function: check the built folder, check paconn's sign-in, the environment and
-the connector id, then run the real paconn create or update on a temporary copy of the folder, and record
+"""``connector deploy`` as a function: check the built folder, check paconn's sign-in (refreshing its access
+token first when it expires within 15 minutes, see :mod:`.auth`), the environment and the connector id, then run the real paconn create or update on a temporary copy of the folder, and record
 the connector id beside the folder.
 
 Exit codes (the CLI's): 0 deployed; 1 the folder failed its checks, or the service or paconn failed;
-2 usage (options, CONNECTOR_CLIENT_SECRET or the client id missing); 3 paconn is not signed in or its token
-expired or was rejected; 4 the environment or the connector id to update does not exist.
+2 usage (options, CONNECTOR_CLIENT_SECRET or the client id missing); 3 paconn is not signed in, or its token
+expired and cannot be refreshed (refresh token revoked or expired), or was rejected; 4 the environment or the connector id to update does not exist.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any, Callable
 from ..errors import ConnectorError, UsageError
 from ..platform import is_placeholder
 from .folder import SETTINGS, FolderError, load_folder, oauth_settings, validate_folder, working_copy
+from .auth import ensure_fresh, github_actions_outputs, save_token_output
 from .record import DeployRecord
 from .runner import PaconnResult, ensure_paconn, run_paconn, shown_command, summarize
 from .service import (DEFAULT_FLOW_URL, DEFAULT_POWER_APPS_URL, LOGIN_HELP, LoginError, NotFoundError,
@@ -42,6 +43,8 @@ class DeployOptions:
     flow_url: str | None = None
     client_id: str | None = None
     validate: bool = True
+    authority_url: str | None = None  # where the refresh-token grant goes (default: where the token came from)
+    token_output: Path | None = None  # write the (rotated) token file here too, for CI to store back
 
 
 @dataclass
@@ -222,9 +225,11 @@ def _remote_checks(client: PowerPlatform, environment: str, connector_id: str | 
 
 
 def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path | None = None,
-           env: dict[str, str] | None = None, use_record: bool = True, python: Path | None = None) -> DeployResult:
+           env: dict[str, str] | None = None, use_record: bool = True, python: Path | None = None,
+           ci_outputs: bool = True) -> DeployResult:
     """Deploy ``options.folder``. ``home`` is where paconn's token lives (default: the user's home); ``env``
-    the paconn process's environment (default: ours); ``use_record`` reads and writes the deploy record."""
+    the paconn process's environment (default: ours); ``use_record`` reads and writes the deploy record;
+    ``ci_outputs`` hands the token file to GitHub Actions (step outputs, masked), off for dry runs."""
     _check_options(options)
     folder = Path(options.folder)
     built = load_folder(folder, secret)
@@ -234,6 +239,12 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
         raise UsageError(f"{built.files['apiProperties']} declares OAuth, so paconn needs the client secret: "
                          f"{SECRET_HELP}")
     properties, notes = _prepare_properties(built.properties, options.client_id, built.files["apiProperties"], echo)
+    fresh = ensure_fresh(home, authority=options.authority_url, echo=echo)
+    if options.token_output is not None:
+        save_token_output(fresh.entry, options.token_output)
+        echo(f"deploy: token file {'(rotated) ' if fresh.refreshed else ''}written to {options.token_output}")
+    if ci_outputs:
+        github_actions_outputs(fresh.entry, options.token_output or fresh.path, echo)
     token = read_token(home)
 
     settings = built.settings
@@ -261,7 +272,8 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
         work = Path(tmp)
         working_copy(built, work, work_settings, properties)
         result = run_paconn(python, args, cwd=work, env=dict(os.environ if env is None else env),
-                            secret=secret, hidden=[str(token.get("access_token", ""))])
+                            secret=secret, hidden=[str(token.get("access_token", "")),
+                                                   str(token.get("refresh_token", ""))])
         for line in summarize(result.output):
             echo(f"paconn: {line}")
         if not result.ok:

@@ -23,8 +23,8 @@ API_VERSION = "2016-11-01"
 DEFAULT_POWER_APPS_URL = "https://api.powerapps.com"
 DEFAULT_FLOW_URL = "https://api.flow.microsoft.com"
 TOKEN_BUFFER_SECONDS = 600  # paconn treats its token as expired this long before `expires_on`
-LOGIN_HELP = ("sign in once with `paconn login` (device code: open the printed URL, enter the code), "
-              "or in CI write the stored token JSON to that file (README, Deploying)")
+LOGIN_HELP = ("sign in once with `connector login` (device code: open the printed URL, enter the code); in CI, "
+              "write the stored token file there (docs/deploy.md)")
 
 
 class LoginError(ConnectorError):

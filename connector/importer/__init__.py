@@ -21,6 +21,9 @@ from .pywriter import write_module
 from .swagger import Kept, Unsupported, read_swagger
 
 
+MAX_DEPTH = 128  # JSON nesting import accepts; the deepest of 700 real connectors is 29, Python's parser stops near 200
+
+
 @dataclass
 class ImportResult:
     connector: Connector
@@ -79,5 +82,5 @@ def verify(connector: Connector, swagger: Any, properties: Any = None, limit: in
     return found
 
 
-__all__ = ["ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
+__all__ = ["MAX_DEPTH", "ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
            "differences", "semantically_equal"]

@@ -11,7 +11,8 @@ from ..errors import ConnectorError, UsageError
 from ..jsonio import load_json_file, write_text
 from ..generate.swagger import SwaggerEmitter
 from ..model import load_model
-from . import Unsupported, import_connector, verify
+from ..swaggerdoc import too_deep
+from . import MAX_DEPTH, Unsupported, import_connector, verify
 
 SHOWN_POINTERS = 3
 HOW = {
@@ -30,6 +31,12 @@ def _load(path: Path, what: str):
         line, column = p.line, p.column
         raise UsageError(f"{path}:{line}:{column}: {what} is not valid JSON ({p.message}); fix it and import "
                          "again.")
+    where = too_deep(doc.data, MAX_DEPTH)
+    if where is not None:
+        where = where if len(where) <= 80 else where[:where.rfind("/", 0, 72)] + "/..."
+        raise ConnectorError(f"{path}: {where or '/'}: {what} is nested more than {MAX_DEPTH} levels deep; connector "
+                             "import handles up to that (real connectors stay under 30): flatten it with "
+                             "definitions and $ref.")
     return doc.data
 
 
@@ -73,6 +80,9 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
     except Unsupported as exc:
         where = properties_path if exc.document == "properties" else swagger
         raise ConnectorError(f"{where}: {exc}") from None
+    except RecursionError:  # a last guard: the depth check above keeps documents well inside Python's limit
+        raise ConnectorError(f"{swagger}: the document nests (or refers back to itself) too deeply to import; "
+                             "flatten it with definitions and $ref.") from None
 
     write_text(out, result.source)
     if script_file is not None and script is not None:

@@ -73,6 +73,7 @@ class SwaggerReader:
         self._busy: set[str] = set()
         self._parameters: dict[str, Parameter] = {}
         self._responses: dict[str, Response] = {}
+        self._responses_reading: set[str] = set()  # shared responses being read (a $ref back to one is a cycle)
         defs = doc.get("definitions")
         self._defs_doc = defs if isinstance(defs, dict) else {}
         params = doc.get("parameters")
@@ -457,8 +458,15 @@ class SwaggerReader:
     def _shared_response(self, name: str, status: str) -> Response:
         base = self._responses.get(name)
         if base is None:
-            base = replace(self.response(status, self._responses_doc[name], pointer("responses", name)),
-                           shared=name)
+            if name in self._responses_reading:
+                raise Unsupported(pointer("responses", name), "the shared response refers back to itself through "
+                                  "$ref; give it a response object (a description and a schema).")
+            self._responses_reading.add(name)
+            try:
+                base = replace(self.response(status, self._responses_doc[name], pointer("responses", name)),
+                               shared=name)
+            finally:
+                self._responses_reading.discard(name)
             self._responses[name] = base
         return base if base.status == status else replace(base, status=status)
 

@@ -23,16 +23,18 @@ from starlette.routing import Route as StarletteRoute
 from ..generate.profiles import apply_profile
 from ..generate.swagger import to_swagger
 from ..model import Connector, load_model
-from ..swaggerdoc import resolve_ref
+from ..swaggerdoc import resolve_ref, too_deep
 from .behaviour import ApiError, Call, SmartDialog
 from .config import Settings
 from .jobs import JobRunner
 from .oauth import AuthorizationServer
 from .routes import RequestProblem, Route, RouteTable
+from .validation import MAX_JSON_DEPTH
 from .store import Store
 
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 OAUTH_PATHS = ("/oauth2/v2.0/authorize", "/oauth2/v2.0/token")  # the mock build profile's OAuth URLs
+MAX_FORM = 64 * 1024  # the sign-in form and token requests
 
 
 def mock_swagger(connector: Connector, settings: Settings) -> dict[str, Any]:
@@ -144,7 +146,8 @@ class MockApp:
             StarletteRoute("/_mock/inbound", self.inbound, methods=["POST"]),
             StarletteRoute("/_mock/health", self.health, methods=["GET"]),
             StarletteRoute("/_mock/swagger.json", self.serve_swagger, methods=["GET"]),
-        ], exception_handlers={404: self._not_found, 405: self._not_allowed, Exception: self._failed})
+        ], exception_handlers={404: self._not_found, 405: self._not_allowed, _TooLarge: self._body_too_large,
+                               Exception: self._failed})
 
     # -- ASGI entry ------------------------------------------------------------------------------------
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
@@ -182,6 +185,21 @@ class MockApp:
     async def _other(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         started = time.perf_counter()
         status = [0]
+        limit = min(MAX_FORM, self.settings.max_body) if scope["path"] in OAUTH_PATHS else self.settings.max_body
+        declared = _Headers(scope["headers"]).get("content-length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+            await self._too_large_answer(scope, send, limit, started)
+            return
+        received = [0]
+
+        async def bounded_receive() -> dict[str, Any]:
+            """The body counted while it is read (chunked ones too): past ``limit`` the read stops with 413."""
+            message = await receive()
+            if message["type"] == "http.request":
+                received[0] += len(message.get("body", b""))
+                if received[0] > limit:
+                    raise _TooLarge(limit)
+            return message
 
         async def send_status(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -200,18 +218,39 @@ class MockApp:
                 return
             await send(message)
         try:
-            await self.other(scope, receive, send_status)
+            await self.other(scope, bounded_receive, send_status)
         finally:
             self.log({"method": scope["method"], "path": scope["path"], "status": status[0] or 500,
                       "operationId": None, "ms": round((time.perf_counter() - started) * 1000, 3)})
+
+    async def _too_large_answer(self, scope: dict[str, Any], send: Callable, limit: int, started: float) -> None:
+        body = orjson.dumps({"error": "payload_too_large", "message": f"the body is larger than {limit} bytes"})
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [*JSON_HEADERS, (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+        self.log({"method": scope["method"], "path": scope["path"], "status": 413, "operationId": None,
+                  "ms": round((time.perf_counter() - started) * 1000, 3)})
+
+    async def _body_too_large(self, request: Request, exc: Exception) -> Response:
+        limit = getattr(exc, "limit", self.settings.max_body)
+        return JSONResponse({"error": "payload_too_large", "message": f"the body is larger than {limit} bytes"},
+                            413, headers={"connection": "close"})
 
     # -- the API ---------------------------------------------------------------------------------------
     async def api(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         started = time.perf_counter()
         op_id = None
         extra_headers: list[tuple[bytes, bytes]] = []
+        body_done = [not _has_body(scope["headers"])]
+
+        async def tracked_receive() -> dict[str, Any]:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body"):
+                body_done[0] = True
+            return message
         try:
-            route, status, payload, extra_headers = await self._handle(scope, receive)
+            route, status, payload, extra_headers = await self._handle(scope, tracked_receive)
             op_id = route.id if route is not None else None
         except Exception:  # a bug, never the caller's fault: still JSON, and logged with its traceback
             traceback.print_exc(file=sys.stderr)
@@ -227,6 +266,8 @@ class MockApp:
             body = orjson.dumps(payload)
             headers = list(JSON_HEADERS)
         headers.extend(extra_headers)
+        if not body_done[0] and (b"connection", b"close") not in headers:
+            headers.append((b"connection", b"close"))  # answered before the body was read: do not read it at all
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -261,6 +302,10 @@ class MockApp:
         if grant is None:
             return route, 401, {"error": "invalid_token", "message": "the access token is unknown, revoked or "
                                 "expired; get a new one (refresh_token grant)"}, \
+                [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
+        if grant.client_id != self.settings.client_id:
+            return route, 401, {"error": "invalid_token", "message": "the access token was issued to another "
+                                "client id than this mock's; sign in again"}, \
                 [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
         needed = self.connector.scope_of(route.operation)
         if needed and needed not in grant.scopes:
@@ -312,7 +357,7 @@ class MockApp:
     async def _read_json(self, route: Route, headers: dict[str, str], receive: Callable) -> Any:
         limit = self.settings.max_body
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
             raise _TooLarge(limit)
         ctype = headers.get("content-type", "application/json").split(";")[0].strip().lower()
         raw = await self._body(receive, limit)
@@ -324,9 +369,14 @@ class MockApp:
                 raise RequestProblem([{"in": "body", "pointer": "", "reason": "is required (a JSON object)"}])
             return None
         try:
-            return orjson.loads(raw)
+            data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise RequestProblem([{"in": "body", "pointer": "", "reason": f"is not valid JSON: {exc}"}]) from None
+        deep = too_deep(data, MAX_JSON_DEPTH)
+        if deep is not None:
+            raise RequestProblem([{"in": "body", "pointer": deep, "reason": f"nests deeper than {MAX_JSON_DEPTH} "
+                                   f"levels (the mock accepts up to {MAX_JSON_DEPTH})"}])
+        return data
 
     @staticmethod
     async def _body(receive: Callable, limit: int) -> bytes:
@@ -349,14 +399,17 @@ class MockApp:
 
     # -- the mock's own endpoints ----------------------------------------------------------------------
     async def inbound(self, request: Request) -> Response:
-        raw = await request.body()
-        if len(raw) > self.settings.max_body:
-            return JSONResponse({"error": "payload_too_large", "message": "the body is too large"}, 413)
+        raw = await request.body()  # bounded while it is read (``_other``)
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             return JSONResponse({"error": "invalid_request", "message": f"the body is not valid JSON: {exc}",
                                  "pointer": ""}, 400)
+        deep = too_deep(data, MAX_JSON_DEPTH)
+        if deep is not None:
+            return JSONResponse({"error": "invalid_request", "message": f"{deep}: nests deeper than "
+                                 f"{MAX_JSON_DEPTH} levels (the mock accepts up to {MAX_JSON_DEPTH})",
+                                 "pointer": deep}, 400)
         try:
             return JSONResponse(self.behaviour.inbound(data), 202)
         except ApiError as exc:
@@ -399,6 +452,13 @@ class _Headers(dict):
             return value.decode("utf-8")
         except UnicodeDecodeError:
             return value.decode("latin-1")
+
+
+def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"0", b"")):
+            return True
+    return False
 
 
 class _TooLarge(Exception):

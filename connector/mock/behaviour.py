@@ -64,12 +64,30 @@ class Call:
 
 
 def lower(value: Any) -> Any:
-    """A JSON value whose object keys are lower-cased (request fields read case-insensitively)."""
-    if isinstance(value, dict):
-        return {str(k).lower(): lower(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [lower(v) for v in value]
-    return value
+    """A JSON value whose object keys are lower-cased (request fields read case-insensitively). Iterative:
+    any depth is fine (the app refuses bodies nested deeper than ``MAX_JSON_DEPTH`` before this runs)."""
+    if not isinstance(value, (dict, list)):
+        return value
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]  # (source, target container, key in the target)
+    while stack:
+        source, target, key = stack.pop()
+        if isinstance(source, dict):
+            copy: Any = {str(k).lower(): v for k, v in source.items()}  # the last of "A" and "a" wins
+            stack.extend((v, copy, k) for k, v in copy.items() if isinstance(v, (dict, list)))
+        elif isinstance(source, list):
+            copy = list(source)
+            for i, v in enumerate(source):
+                if isinstance(v, (dict, list)):
+                    stack.append((v, copy, i))
+        else:
+            copy = source
+        target[key] = copy
+    return root[0]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def iso(ts: float) -> str:
@@ -156,11 +174,14 @@ class SmartDialog:
         return row
 
     def callback_url(self, url: str | None, pointer: str) -> None:
-        """Accept any callback string, as the real service must (the swagger declares a plain string and it
-        cannot know a URL is reachable before calling it): a URL the mock may not or cannot call fails at
-        delivery, where the outbox records why (``callback_allowed``). Refusing it here made schema-valid
-        requests answer 400 (schemathesis' positive_data_acceptance)."""
-        return None
+        """A callback URL (webhook endpointUrl, DlrUrl) is checked when it is registered: an absolute http(s)
+        URL to loopback or an ``--allow-callback-host``, else 400 saying why (it would only fail later, silently).
+        ``--request-checks schema`` defers the check to delivery, where the outbox records why."""
+        if url is None or self.settings.request_checks != "strict":
+            return
+        reason = self.settings.callback_allowed(url)
+        if reason is not None:
+            raise ApiError(400, "invalid_request", f"{pointer}: {_short(url)} {reason}", pointer=pointer)
 
     @staticmethod
     def send_time(text: str | None, pointer: str) -> float | None:
@@ -258,12 +279,19 @@ class SmartDialog:
         if message["dlr_url"]:
             self._queue_reports(message["id"], message["dlr_url"], json.loads(message["recipients"]), now)
 
-    @staticmethod
-    def _recipients(body: dict[str, Any]) -> list[str]:
+    def _recipients(self, body: dict[str, Any]) -> list[str]:
+        """The recipients' addresses, each a valid phone number (the same check as a group contact's phone;
+        ``--request-checks schema``: any string, as the swagger declares)."""
         recipients = [r["address"] for r in body.get("recipients") or []]
         if not recipients:
             raise ApiError(400, "invalid_request", "/Recipients: must hold at least one recipient",
                            pointer="/Recipients")
+        for i, address in enumerate(recipients if self.settings.request_checks == "strict" else ()):
+            try:
+                canonical_phone(address)
+            except PhoneError as exc:
+                where = f"/Recipients/{i}/Address"
+                raise ApiError(400, "invalid_request", f"{where}: {exc}", pointer=where) from None
         return recipients
 
     def send_message(self, call: Call, parent: str | None = None) -> tuple[int | None, Any]:

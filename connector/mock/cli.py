@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConnectorError, UsageError
-from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settings
+from .config import CLIENT_SECRET_ENV, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settings
 
 
 # ``connector mock [OPTIONS]`` serves; ``connector mock inbound ...`` is its one sub-command.
@@ -22,7 +22,9 @@ from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settin
               help="Fixture (YAML or JSON) to seed a new database with, instead of the built-in demo data.")
 @click.option("--reset", is_flag=True, help="Empty the database and seed it again.")
 @click.option("--client-id", default=DEFAULT_CLIENT_ID, show_default=True, help="The OAuth client id.")
-@click.option("--client-secret", default=DEFAULT_CLIENT_SECRET, show_default=True, help="The OAuth client secret.")
+@click.option("--client-secret", envvar=CLIENT_SECRET_ENV, default=DEFAULT_CLIENT_SECRET, show_default=True,
+              show_envvar=True, help=f"The OAuth client secret. Prefer the environment variable {CLIENT_SECRET_ENV}: "
+                                     "a command-line option is visible to every user in the process list.")
 @click.option("--redirect-uri", "redirect_uris", multiple=True,
               help="A redirect URI clients may use (repeatable). Default: the platform's consent redirect and "
                    "any loopback URL.")
@@ -35,8 +37,15 @@ from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settin
               help="Throttling window in seconds. Default: the model's (60).")
 @click.option("--allow-callback-host", "callback_hosts", multiple=True,
               help="A host name the mock may call back (webhooks, DLR) besides loopback (repeatable; '*' = any).")
+@click.option("--request-checks", type=click.Choice(["strict", "schema"]), default="strict", show_default=True,
+              help="'strict': besides the swagger, a callback URL (webhook endpointUrl, DlrUrl) the mock may not call "
+                   "and a recipient that is not a phone number get 400 when sent. 'schema': only what the swagger "
+                   "declares is refused (what a fuzzer sending any schema-valid string expects); a bad callback URL "
+                   "then fails when it is due, recorded in the outbox.")
 @click.option("--max-body", default=1024 * 1024, show_default=True, type=click.IntRange(1),
-              help="Largest request body accepted, in bytes (larger: 413).")
+              help="Largest request body accepted, in bytes (larger: 413), checked while the body is read.")
+@click.option("--header-timeout", default=5.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a client has to send the request line and headers; then 408 and the connection closes.")
 @click.option("--callback-attempts", default=5, show_default=True, type=click.IntRange(1),
               help="Attempts per webhook or DLR callback before it is given up.")
 @click.option("--callback-backoff", default=1.0, show_default=True, type=click.FloatRange(0),
@@ -49,8 +58,9 @@ from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settin
 @click.pass_context
 def mock(ctx: click.Context, host: str, port: int, db: str, seed: Path | None, reset: bool, client_id: str,
          client_secret: str, redirect_uris: tuple[str, ...], token_ttl: int, rate_limit: int | None,
-         rate_window: float | None, callback_hosts: tuple[str, ...], max_body: int, callback_attempts: int,
-         callback_backoff: float, sync: str, log_file: str | None, quiet: bool) -> None:
+         rate_window: float | None, callback_hosts: tuple[str, ...], request_checks: str, max_body: int,
+         header_timeout: float, callback_attempts: int, callback_backoff: float, sync: str, log_file: str | None,
+         quiet: bool) -> None:
     """Run a stateful SmartDialog server: the API under its basePath, OAuth 2.0 at /oauth2/v2.0/*,
     webhooks, throttling and state in SQLite. Stop it with Ctrl+C (nothing acknowledged is lost)."""
     if ctx.invoked_subcommand is not None:
@@ -61,7 +71,8 @@ def mock(ctx: click.Context, host: str, port: int, db: str, seed: Path | None, r
     settings = Settings(host=host, port=port, db=db, seed=seed, reset=reset, sync=sync, client_id=client_id,
                         client_secret=client_secret, redirect_uris=tuple(redirect_uris), token_ttl=token_ttl,
                         rate_limit=rate_limit, rate_window=rate_window,
-                        allow_callback_hosts=tuple(h.lower() for h in callback_hosts), max_body=max_body,
+                        allow_callback_hosts=tuple(h.lower() for h in callback_hosts), request_checks=request_checks,
+                        max_body=max_body, header_timeout=header_timeout,
                         callback_attempts=callback_attempts, callback_backoff=callback_backoff,
                         log_file=log_file, quiet=quiet)
     serve(settings)
@@ -71,6 +82,7 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from .app import MockApp
+    from .protocol import protocol_class
 
     stream = None
     if not settings.quiet:
@@ -86,7 +98,8 @@ def serve(settings: Settings) -> None:
     url = settings.public_url
     click.echo(f"connector mock: SmartDialog at {url}{app.table.base_path} (OAuth at {url}/oauth2/v2.0/authorize, "
                f"client id {settings.client_id!r}); state in {settings.db}", err=True)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop",
+                            http=protocol_class(settings.header_timeout),
                             lifespan="on", access_log=False, log_level="warning", timeout_graceful_shutdown=10,
                             server_header=False)
     server = uvicorn.Server(config)

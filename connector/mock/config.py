@@ -11,6 +11,8 @@ DEFAULT_DB = "build/mock.db"
 DEFAULT_CLIENT_ID = "smartdialog-mock-client"
 DEFAULT_CLIENT_SECRET = "smartdialog-mock-secret"
 PLATFORM_REDIRECT = "https://global.consent.azure-apim.net/redirect"
+MAX_CALLBACK_URL = 2048
+CLIENT_SECRET_ENV = "CONNECTOR_MOCK_CLIENT_SECRET"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,9 @@ class Settings:
     rate_limit: int | None = None  # None: the model's throttling
     rate_window: float | None = None
     allow_callback_hosts: tuple[str, ...] = ()
+    request_checks: str = "strict"  # strict: bad callback URLs and recipients get 400; schema: only the swagger's
     max_body: int = 1024 * 1024
+    header_timeout: float = 5.0  # seconds a client has to send the request line and headers
     callback_attempts: int = 5
     callback_backoff: float = 1.0  # seconds before the first retry; doubles each time
     callback_timeout: float = 5.0
@@ -51,8 +55,18 @@ class Settings:
 
     def callback_allowed(self, url: str) -> str | None:
         """None when the mock may call ``url`` back, else the reason it may not."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not isinstance(url, str) or "://" not in url:
+            return "must be an absolute http(s) URL"
+        if len(url) > MAX_CALLBACK_URL:
+            return f"is longer than {MAX_CALLBACK_URL} characters"
+        if any(ch.isspace() or not ch.isprintable() for ch in url):
+            return "holds white space or control characters; percent-encode them"
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number in 0-65535
+        except ValueError as exc:
+            return f"is not a valid URL ({exc})"
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return "must be an absolute http(s) URL"
         host = parts.hostname.lower()
         if is_loopback(host) or "*" in self.allow_callback_hosts or host in self.allow_callback_hosts:

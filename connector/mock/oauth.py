@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from .config import Settings
-from .store import Store, digest
+from .store import Store, digest, password_matches
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ class Grant:
     scopes: frozenset[str]
     expires: float
     token_hash: str
+
+
+CACHE_SIZE = 10_000
+MAX_TOKEN = 4096
 
 
 class OAuthError(Exception):
@@ -62,7 +66,7 @@ class AuthorizationServer:
         self.settings = settings
         self.store = store
         self.scopes = tuple(connector_scopes)
-        self._cache: dict[str, Grant | None] = {}
+        self._cache: dict[str, Grant | None] = {}  # by the token's SHA-256 digest, at most CACHE_SIZE entries
 
     # -- scopes ----------------------------------------------------------------------------------------
     def grantable(self, requested: str | None) -> list[str]:
@@ -74,25 +78,30 @@ class AuthorizationServer:
 
     # -- bearer tokens ---------------------------------------------------------------------------------
     def grant_for(self, token: str) -> Grant | None:
-        """The grant of a live access token, or None (unknown, revoked or expired)."""
-        grant = self._cache.get(token, False)
+        """The grant of a live access token, or None (unknown, revoked or expired). The cache in front of the
+        database is keyed by the token's digest and bounded: whatever tokens a client makes up, it holds at
+        most ``CACHE_SIZE`` small entries (the oldest go first)."""
+        if len(token) > MAX_TOKEN:  # ours are 43 characters; a forged giant is not looked up or remembered
+            return None
+        key = digest(token)
+        grant = self._cache.get(key, False)
         if grant is False:
-            row = self.store.one("SELECT * FROM tokens WHERE token_hash = ? AND kind = 'access'", digest(token))
+            row = self.store.one("SELECT * FROM tokens WHERE token_hash = ? AND kind = 'access'", key)
             grant = None
             if row is not None and not row["revoked"]:
                 grant = Grant(row["user_id"], row["client_id"], frozenset(row["scopes"].split()), row["expires"],
                               row["token_hash"])
-            if len(self._cache) > 50_000:
-                self._cache.clear()
-            self._cache[token] = grant
+            while len(self._cache) >= CACHE_SIZE:
+                del self._cache[next(iter(self._cache))]
+            self._cache[key] = grant
         if grant is None or grant.expires <= time.time():
             return None
         return grant
 
     def _forget(self, hashes: set[str]) -> None:
-        for token, grant in list(self._cache.items()):
-            if grant is not None and grant.token_hash in hashes:
-                self._cache[token] = None
+        for key in hashes:
+            if key in self._cache:
+                self._cache[key] = None
 
     def _issue(self, client_id: str, user_id: str, scopes: list[str], code_hash: str | None) -> dict[str, Any]:
         now = time.time()
@@ -113,19 +122,17 @@ class AuthorizationServer:
     # -- /authorize ------------------------------------------------------------------------------------
     async def authorize(self, request: Request) -> Response:
         if request.method == "POST":
-            raw = await request.body()
-            if len(raw) > 64 * 1024:
-                return self._page_error(413, "invalid_request", "the sign-in form is too large")
+            raw = await request.body()  # bounded while it is read (the app's ``_other``: 64 KB)
             params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         else:
             params = dict(request.query_params)
         client_id, redirect_uri = params.get("client_id", ""), params.get("redirect_uri", "")
         # Errors about the client or the redirect URI must not redirect (RFC 6749 4.1.2.1).
         if client_id != self.settings.client_id:
-            return self._page_error(400, "invalid_client",
+            return self._page_error(request, 400, "invalid_client",
                                     f"unknown client_id {client_id!r}; start the mock with --client-id to set it")
         if not redirect_uri or not self.settings.redirect_allowed(redirect_uri):
-            return self._page_error(400, "invalid_request",
+            return self._page_error(request, 400, "invalid_request",
                                     f"redirect_uri {redirect_uri!r} is not registered; register it with "
                                     "--redirect-uri (by default the platform's consent redirect and loopback URLs)")
         state = params.get("state")
@@ -149,7 +156,7 @@ class AuthorizationServer:
         problem = ""
         if request.method == "POST":
             row = self.store.one("SELECT id, password FROM users WHERE id = ?", params.get("username", ""))
-            if row is not None and secrets.compare_digest(row["password"], params.get("password", "")):
+            if row is not None and password_matches(row["password"], params.get("password", "")):
                 user_id = row["id"]
             else:
                 problem = "Unknown user name or wrong password."
@@ -160,6 +167,8 @@ class AuthorizationServer:
                             error_description="prompt=none needs login_hint naming a user of the fixture")
             user_id = hint
         if user_id is None:
+            if problem and "text/html" not in request.headers.get("accept", ""):
+                return self._page_error(request, 401, "access_denied", problem)
             return self._sign_in_page(params, scopes, problem)
 
         code = secrets.token_urlsafe(32)
@@ -169,7 +178,11 @@ class AuthorizationServer:
                        time.time() + self.settings.code_ttl, params.get("code_challenge"), method or None))
         return back(code=code)
 
-    def _page_error(self, status: int, error: str, description: str) -> Response:
+    @staticmethod
+    def _page_error(request: Request, status: int, error: str, description: str) -> Response:
+        """An error of the sign-in page: HTML for a browser (it asks for text/html), JSON for anything else."""
+        if "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"error": error, "message": description}, status)
         body = (f"<!doctype html><title>Sign-in error</title><h1>Sign-in error</h1>"
                 f"<p><code>{html.escape(error)}</code>: {html.escape(description)}</p>")
         return HTMLResponse(body, status)
@@ -203,9 +216,7 @@ button{{margin-top:1rem;padding:.5rem 1.5rem;background:#254A8E;color:#fff;borde
             ctype = request.headers.get("content-type", "")
             if "application/x-www-form-urlencoded" not in ctype:
                 raise OAuthError("invalid_request", "the token request must be application/x-www-form-urlencoded")
-            raw = await request.body()
-            if len(raw) > 64 * 1024:
-                raise OAuthError("invalid_request", "the token request is too large", 413)
+            raw = await request.body()  # bounded while it is read (the app's ``_other``: 64 KB)
             form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
             client_id = self._client(request, form)
             grant_type = form.get("grant_type")
@@ -228,8 +239,9 @@ button{{margin-top:1rem;padding:.5rem 1.5rem;background:#254A8E;color:#fff;borde
             try:
                 decoded = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8")
                 client_id, _, secret = decoded.partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                raise OAuthError("invalid_client", "the Basic authorization header is malformed", 401) from None
+            except (binascii.Error, ValueError):  # not base64 (non-ASCII text too), or not UTF-8 inside
+                raise OAuthError("invalid_client", "the Basic authorization header is malformed: give "
+                                 "base64(client_id:client_secret)", 401) from None
             from urllib.parse import unquote_plus
 
             client_id, secret = unquote_plus(client_id), unquote_plus(secret)

@@ -20,6 +20,10 @@ def known_region(code: str) -> bool:
 def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str:
     """``raw`` as E.164 (``+358401234567``), trying each region in order (default Finland). A number
     written in international form (``+46 ...``, ``00358 ...``) parses the same whatever the region."""
+    if len(raw) > 64 or any(not ch.isprintable() for ch in raw):
+        shown = repr(raw) if len(raw) <= 40 else repr(raw[:40]) + f"... ({len(raw)} characters)"
+        raise PhoneError(f"{shown} is not a phone number: it is longer than 64 characters or holds control or "
+                         "formatting characters (such as a NUL or a right-to-left override)")
     tried = [r.upper() for r in regions if r] or [DEFAULT_REGION]
     for region in tried:
         if not known_region(region):
@@ -31,4 +35,5 @@ def canonical_phone(raw: str, regions: Iterable[str] = ()) -> str:
             continue
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise PhoneError(f"{raw!r} is not a valid phone number in region(s) {', '.join(tried)}")
+    shown = repr(raw) if len(raw) <= 40 else repr(raw[:40]) + f"... ({len(raw)} characters)"
+    raise PhoneError(f"{shown} is not a valid phone number in region(s) {', '.join(tried)}")

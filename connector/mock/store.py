@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import secrets
 import sqlite3
 import threading
 import time
@@ -85,6 +86,29 @@ CREATE INDEX IF NOT EXISTS tokens_by_code ON tokens (code_hash);
 def digest(secret: str) -> str:
     """Tokens and codes are stored as SHA-256 digests: the database file holds no usable credential."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    """A fixture user's password as stored: ``scrypt$N$r$p$salt$key`` (hex), never the password itself."""
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${key.hex()}"
+
+
+def password_matches(stored: str, given: str) -> bool:
+    """``given`` is the password ``stored`` (from ``hash_password``) was made from; compared in constant time."""
+    try:
+        scheme, n, r, p, salt, key = stored.split("$")
+        if scheme != "scrypt" or len(given) > 1024:
+            return False
+        computed = hashlib.scrypt(given.encode("utf-8", "replace"), salt=bytes.fromhex(salt), n=int(n), r=int(r),
+                                  p=int(p), dklen=len(key) // 2)
+    except (ValueError, MemoryError):
+        return False
+    return secrets.compare_digest(computed.hex(), key)
 
 
 class Store:
@@ -239,6 +263,10 @@ class Store:
             if fixture_path is not None and seeded != fingerprint:
                 raise UsageError(f"--db {self.path} was seeded from another fixture; add --reset to start it "
                                  f"again from {path}, or pass another --db.")
+            with self.tx() as c:  # a database from before passwords were hashed: hash them now
+                for user_id, password in c.execute("SELECT id, password FROM users WHERE password NOT LIKE "
+                                                   "'scrypt$%'").fetchall():
+                    c.execute("UPDATE users SET password = ? WHERE id = ?", (hash_password(password), user_id))
             return False
         with self.tx() as c:
             _insert_fixture(c, fixture)
@@ -370,7 +398,7 @@ def _insert_fixture(c: sqlite3.Connection, data: dict[str, Any]) -> None:
             c.execute("INSERT INTO contacts (id, service_id, phone, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
                       (str(uuid.uuid4()), ct["service"], phone, json.dumps(fields), now, now))
     for user in data["users"]:
-        c.execute("INSERT INTO users VALUES (?, ?, ?)", (user["id"], user["name"], user["password"]))
+        c.execute("INSERT INTO users VALUES (?, ?, ?)", (user["id"], user["name"], hash_password(user["password"])))
         for j, cid in enumerate(user.get("customers") or []):
             c.execute("INSERT INTO user_customers VALUES (?, ?, ?)", (user["id"], cid, j))
     for i, name in enumerate(data["templateCategories"]):

@@ -300,6 +300,9 @@ def pointer(parts: tuple[str | int, ...]) -> str:
     return _pointer(*parts)
 
 
+MAX_JSON_DEPTH = 64  # nesting a request body may have; SmartDialog's deepest declared body is 4 levels
+
+
 # -- non-body parameters ----------------------------------------------------------------------------------
 
 class ParameterError(ValueError):

@@ -12,6 +12,13 @@ Two real servers on loopback:
   the name-resolution shim in ``connector/testing/shim`` and trusts the CA through ``REQUESTS_CA_BUNDLE``
   (:meth:`StandIn.paconn_environment` gives those variables).
 
+It also plays the sign-in service (the Azure AD v1 endpoints ADAL and ``connector login`` use, under
+``<url>/<tenant>/oauth2/``): ``devicecode`` starts a device-code sign-in that a test completes with
+:meth:`StandIn.approve` (the person entering the code), and ``token`` answers the ``device_code`` and
+``refresh_token`` grants with JWT-shaped (unsigned) tokens whose access token the Power Platform endpoints then
+accept. Refresh tokens rotate on every grant; :meth:`StandIn.revoke` makes one fail with ``invalid_grant``.
+Grants are counted in :attr:`StandIn.grants` (grant type and tenant, never a token).
+
 Calls and answers follow ``certification.md`` section 5 and paconn's source. Where the real service's answer
 is not known (error codes and texts), the stand-in's own answer is a JSON ``{"error": {"code", "message"}}``
 with a plausible status; tests must not take those texts for the real service's.
@@ -27,6 +34,7 @@ Run alone: ``python -m connector.testing.standin --help``; ``connector deploy --
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import hashlib
 import http.server
@@ -43,7 +51,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlsplit
 
 API_VERSION = "2016-11-01"
 POWERAPPS = "/providers/Microsoft.PowerApps/"
@@ -53,6 +61,9 @@ REDACTED = "***"
 SHIM_DIR = Path(__file__).resolve().parent / "shim"
 # paconn's create/update keys (certification.md section 5); the stand-in requires them like the service does.
 REQUIRED_CREATE = ("openApiDefinition", "backendService", "environment", "displayName", "description")
+AUTHORITY = re.compile(r"^/([A-Za-z0-9][A-Za-z0-9.-]*)/oauth2/(devicecode|token)$")
+PACONN_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"  # paconn's settings (paconn/settings/settings.py)
+PACONN_RESOURCE = "https://service.powerapps.com/"
 STACK_OWNER_ERROR = ("Could not find member 'stackOwner' on object of type 'ApiPropertiesDefinition'. "
                      "Path 'properties.stackOwner'.")
 
@@ -96,7 +107,11 @@ class StandInError(Exception):
 
 
 def _operation(method: str, path: str) -> str:
-    """A short name for a call: list-environments, validate, storage, list, create, get, update, file, blob-put..."""
+    """A short name for a call: list-environments, validate, storage, list, create, get, update, file, blob-put,
+    devicecode, token..."""
+    match = AUTHORITY.match(path)
+    if match:
+        return match.group(2)
     if path.startswith(FLOW_ENVIRONMENTS):
         return "list-environments"
     if path.startswith(POWERAPPS):
@@ -160,6 +175,10 @@ class StandIn:
         self.blobs: dict[tuple[str, str], Blob] = {}
         self.log: list[str] = []
         self.tokens: dict[str, dict[str, Any]] = {}  # access token -> the token document issued
+        self.grants: list[tuple[str, str]] = []  # (grant type, tenant) of every token grant answered
+        self.device_codes: dict[str, dict[str, Any]] = {}  # device code -> {user_code, tenant, state}
+        self.refresh_tokens: dict[str, dict[str, Any]] = {}  # refresh token -> {oid, tenant, revoked}
+        self.token_lifetime = 3600  # seconds, of the access tokens the sign-in service issues
         self._containers: dict[str, str] = {}  # container -> SAS signature
         self._faults: list[tuple[str, int, str, str]] = []
         self._lock = threading.RLock()
@@ -178,6 +197,11 @@ class StandIn:
         """The base URL for both ``powerAppsUrl`` and ``flowUrl``."""
         host, port = self._servers[0].server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def authority_url(self) -> str:
+        """The sign-in service's base URL (``--authority-url`` / ``CONNECTOR_AUTHORITY_URL``)."""
+        return self.url + "/"
 
     @property
     def blob_port(self) -> int:
@@ -239,15 +263,113 @@ class StandIn:
             self.tokens[doc["access_token"]] = doc
         return doc
 
-    def write_token_file(self, home: Path, expires_in: int = 3600) -> Path:
-        """Write a valid token into ``<home>/.paconn/accessTokens.json`` (mode 0600, like paconn)."""
+    def write_token_file(self, home: Path, expires_in: int = 3600, refresh_token: bool = False,
+                         tenant: str = "common") -> Path:
+        """Write a token into ``<home>/.paconn/accessTokens.json`` (mode 0600, like paconn); ``expires_in`` may
+        be negative (expired). With ``refresh_token``, the entry is the one ``connector login`` writes: a refresh
+        token this stand-in's sign-in service honours, and where it came from."""
         folder = Path(home) / ".paconn"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "accessTokens.json"
+        doc = self.issue_token(expires_in)
+        if refresh_token:
+            doc["refresh_token"] = self._new_refresh_token(doc["oid"], tenant)
+            doc["resource"] = PACONN_RESOURCE
+            doc["_client_id"] = PACONN_CLIENT_ID
+            doc["_authority"] = self.authority_url + tenant
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self.issue_token(expires_in), f)
+            json.dump(doc, f)
         return path
+
+    # ----- the sign-in service ------------------------------------------------------------------------------
+    def approve(self, user_code: str, decline: bool = False) -> None:
+        """What the person does in the browser: enter the user code (and accept, or decline)."""
+        with self._lock:
+            for entry in self.device_codes.values():
+                if entry["user_code"] == user_code and entry["state"] == "pending":
+                    entry["state"] = "declined" if decline else "approved"
+                    return
+        raise KeyError(f"no pending device code with user code {user_code}")
+
+    def revoke(self, refresh_token: str | None = None) -> None:
+        """Revoke one refresh token, or every one issued so far (an admin's "revoke sessions")."""
+        with self._lock:
+            for token, entry in self.refresh_tokens.items():
+                if refresh_token is None or token == refresh_token:
+                    entry["revoked"] = True
+
+    def grants_of(self, grant_type: str) -> list[tuple[str, str]]:
+        with self._lock:
+            return [g for g in self.grants if g[0] == grant_type]
+
+    def _new_refresh_token(self, oid: str, tenant: str) -> str:
+        token = "standin-rt-" + secrets.token_urlsafe(32)
+        with self._lock:
+            self.refresh_tokens[token] = {"oid": oid, "tenant": tenant, "revoked": False}
+        return token
+
+    def _authority(self, tenant: str, endpoint: str, query: dict[str, str],
+                   body: bytes) -> tuple[int, str, bytes]:
+        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+        def oauth_error(status: int, error: str, description: str) -> tuple[int, str, bytes]:
+            return _json(status, {"error": error, "error_description": description + " (stand-in)"})
+
+        if form.get("client_id") != PACONN_CLIENT_ID:
+            return oauth_error(400, "unauthorized_client", "the stand-in knows only paconn's client id")
+        if form.get("resource") != PACONN_RESOURCE:
+            return oauth_error(400, "invalid_resource", f"the stand-in issues tokens for {PACONN_RESOURCE} only")
+        if endpoint == "devicecode":
+            if query.get("api-version") != "1.0":
+                return oauth_error(400, "invalid_request", "api-version=1.0 is required")
+            device_code = secrets.token_urlsafe(24)
+            user_code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9))
+            with self._lock:
+                self.device_codes[device_code] = {"user_code": user_code, "tenant": tenant, "state": "pending"}
+            return _json(200, {"user_code": user_code, "device_code": device_code,
+                               "verification_url": f"{self.url}/devicelogin", "expires_in": "900",
+                               "interval": "1",
+                               "message": f"To sign in, use a web browser to open the page {self.url}/devicelogin "
+                                          f"and enter the code {user_code} to authenticate."})
+        grant = form.get("grant_type", "")
+        with self._lock:
+            self.grants.append((grant, tenant))
+        if grant == "device_code":
+            with self._lock:
+                entry = self.device_codes.get(form.get("code", ""))
+            if entry is None:
+                return oauth_error(400, "invalid_grant", "unknown device code")
+            if entry["state"] == "pending":
+                return oauth_error(400, "authorization_pending", "the user has not yet entered the code")
+            if entry["state"] == "declined":
+                return oauth_error(400, "authorization_declined", "the user declined the sign-in")
+            if entry["state"] == "used":
+                return oauth_error(400, "invalid_grant", "the device code was already redeemed")
+            entry["state"] = "used"
+            return _json(200, self._token_answer(str(uuid.uuid4()), tenant))
+        if grant == "refresh_token":
+            with self._lock:
+                entry = self.refresh_tokens.get(form.get("refresh_token", ""))
+            if entry is None or entry["revoked"]:
+                return oauth_error(400, "invalid_grant", "the refresh token was revoked or is unknown")
+            return _json(200, self._token_answer(entry["oid"], tenant))
+        return oauth_error(400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
+
+    def _token_answer(self, oid: str, tenant: str) -> dict[str, Any]:
+        """A v1 token answer: access and id tokens JWT-shaped (unsigned), a new refresh token."""
+        tid = tenant if re.fullmatch(r"[0-9a-f-]{36}", tenant) else str(uuid.UUID(int=0x7e4a47))
+        claims = {"oid": oid, "tid": tid, "upn": "deployer@standin.invalid", "given_name": "Stand-in",
+                  "family_name": "Deployer", "aud": PACONN_RESOURCE}
+        access = _jwt({**claims, "jti": secrets.token_urlsafe(12)})
+        doc = {"token_type": "Bearer", "access_token": access, "expires_on": int(time.time()) + self.token_lifetime,
+               "oid": oid}
+        with self._lock:
+            self.tokens[access] = doc
+        return {"token_type": "Bearer", "scope": "user_impersonation", "expires_in": str(self.token_lifetime),
+                "ext_expires_in": str(self.token_lifetime), "expires_on": str(doc["expires_on"]),
+                "not_before": str(int(time.time())), "resource": PACONN_RESOURCE, "access_token": access,
+                "refresh_token": self._new_refresh_token(oid, tenant), "id_token": _jwt(claims)}
 
     def paconn_environment(self, home: Path | None = None) -> dict[str, str]:
         """Environment variables that point one paconn process at this stand-in: the shim on PYTHONPATH,
@@ -324,6 +446,9 @@ class StandIn:
             return self._blob(method, path, query, headers, body)
         if path.startswith(FILES):
             return self._file(path)
+        authority = AUTHORITY.match(path)
+        if authority and method == "POST":
+            return self._authority(authority.group(1), authority.group(2), query, body)
         if not (path.startswith(POWERAPPS) or path.startswith(FLOW_ENVIRONMENTS)):
             raise StandInError(404, "NotFound", f"the stand-in has no {method} {path}")
         token = self._authenticate(headers)
@@ -544,6 +669,13 @@ class StandIn:
         return 200, content_type, data
 
 
+def _jwt(claims: dict[str, Any]) -> str:
+    """An unsigned JWT (alg none): the shape of Microsoft Entra ID's tokens, readable like them."""
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return f"{part({'typ': 'JWT', 'alg': 'none'})}.{part(claims)}.standin"
+
+
 def _blob_summary(data: bytes) -> dict[str, Any]:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
@@ -590,7 +722,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except StandInError as exc:
             status, content_type, payload = _json(exc.status, {"error": {"code": exc.code, "message": exc.message}})
         parsed: Any = body
-        if not self.server.tls and body:
+        if AUTHORITY.match(parts.path) and body:  # a sign-in form: kept with its codes and tokens redacted
+            parsed = {k: (REDACTED if k in ("refresh_token", "code", "client_secret", "assertion") else v)
+                      for k, v in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)}
+        elif not self.server.tls and body:
             try:
                 parsed = json.loads(body.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):

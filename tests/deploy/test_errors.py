@@ -76,7 +76,7 @@ def test_missing_login(case):
     (case.home / ".paconn" / "accessTokens.json").unlink()
     result = case.run()
     assert result.exit_code == 3
-    assert "paconn is not signed in" in result.output and "paconn login" in result.output
+    assert "paconn is not signed in" in result.output and "connector login" in result.output
     assert case.new_calls == []
 
 
@@ -228,7 +228,7 @@ def test_paconn_login_message_mapped(case, paconn_python):
                         secret=case.secret)
     assert result.returncode != 0 and "Access token invalid" in result.output
     error = explain_failure(result, action="create", environment="e", connector_id=None, power_apps_url="u")
-    assert error.exit_code == 3 and "paconn login" in error.message
+    assert error.exit_code == 3 and "connector login" in error.message
 
 
 def test_paconn_prompt_fails_fast_and_is_mapped(case, paconn_python):

@@ -125,6 +125,48 @@ def test_dry_run(tmp_path, built_source, paconn_python, monkeypatch):
     assert not record_path(folder).exists()  # a dry run records nothing
     assert secret not in result.output and secret not in dump.read_text()
     assert not (tmp_path / "nohome").exists()
+    # in GitHub Actions a dry run hands no token file to the workflow (its sign-in is a throwaway)
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    folder2 = copy_folder(built_source, tmp_path / "again")
+    ci = CliRunner().invoke(main, ["deploy", str(folder2), "--dry-run", "--no-validate"],
+                            env={**env, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(outputs)})
+    assert ci.exit_code == 0, ci.output
+    assert outputs.read_text() == "" and "::add-mask::" not in ci.output
     received = json.loads(dump.read_text())
     assert [c["operation"] for c in received["calls"]].count("blob-put") == 4
 
+
+
+def test_token_entry_reads_who_signed_in_and_keeps_the_refresh_token(tmp_path):
+    import base64
+
+    from connector.deploy.auth import token_entry, write_entry
+
+    def jwt(claims):
+        return "e30." + base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=") + ".sig"
+
+    answer = {"token_type": "Bearer", "access_token": jwt({"oid": "from-access"}), "expires_in": "3599",
+              "id_token": jwt({"oid": "o-1", "tid": "t-1", "upn": "a@b.example"}), "refresh_token": "r-1"}
+    entry = token_entry(answer, authority="https://login.example/t-1", client_id="c", now=1000)
+    assert entry["oid"] == "o-1" and entry["tenant_id"] == "t-1" and entry["user_id"] == "a@b.example"
+    assert entry["expires_on"] == 4599 and entry["refresh_token"] == "r-1" and entry["_authority"].endswith("/t-1")
+    # a refresh answer without a new refresh token (or id_token) keeps the previous ones
+    again = token_entry({"token_type": "Bearer", "access_token": "opaque", "expires_in": 60},
+                        authority="https://login.example/t-1", client_id="c", previous=entry, now=2000)
+    assert again["refresh_token"] == "r-1" and again["oid"] == "o-1" and again["expires_on"] == 2060
+    path = tmp_path / "tokens.json"
+    path.write_text("{}")
+    path.chmod(0o644)
+    write_entry(again, path)
+    assert path.stat().st_mode & 0o777 == 0o600 and json.loads(path.read_text()) == again
+
+
+@pytest.mark.parametrize("url", ["ftp://x/", "login.microsoftonline.com", "https://x/?q=1"])
+def test_authority_url_must_be_a_base_url(url):
+    from connector.deploy.auth import authority_url
+    from connector.errors import UsageError
+
+    with pytest.raises(UsageError, match="must be a base URL"):
+        authority_url(url)
+    assert authority_url("https://login.example/base") == "https://login.example/base/"

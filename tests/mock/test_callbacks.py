@@ -17,7 +17,7 @@ from connector.generate.swagger import to_swagger
 from connector.smartdialog import NewMessage
 from connector.smartdialog import connector as SD
 
-from .conftest import Receiver
+from .conftest import MockServer, Receiver
 
 
 def subscribe(api, url: str, service: str = "5101") -> str:
@@ -92,31 +92,36 @@ def test_gives_up_after_bounded_attempts(api, mock_server):
         dead.close()
 
 
-def test_callback_hosts_are_limited_to_loopback(api, mock_server):
-    """A callback URL the mock may not call is accepted (the swagger declares a plain string and the real
-    service cannot know a URL is reachable either; refusing it made schema-valid requests answer 400, which
-    schemathesis' positive_data_acceptance reports) but never called: its job fails at once, saying why."""
+def test_schema_only_checks_defer_callback_urls_to_delivery(tmp_path):
+    """With ``--request-checks schema`` (what `connector contract` gives schemathesis, which sends any string
+    the swagger allows) a callback URL the mock may not call is accepted but never called: its job fails at
+    once, saying why. The default, ``strict``, refuses it with 400 (tests/mock/test_hardening.py)."""
     import sqlite3
 
-    external = "https://prod-00.westeurope.logic.azure.com/workflows/x"
-    sub = subscribe(api, external)
-    httpx.post(mock_server.url + "/_mock/inbound", json={"service": "5101", "sender": "+358409999998",
-                                                         "content": "not for outside"})
-    r = api.post("/messages", headers={"Customer-Id": "1001", "Service-Id": "5001"},
-                 json={"Sender": "a", "Content": "b", "Protocol": "SMS", "Recipients": [{"Address": "1"}],
-                       "DlrUrl": "http://10.0.0.1/dlr"})
-    assert r.status_code == 200, r.text
-    deadline, rows = time.monotonic() + 5, []
-    while time.monotonic() < deadline:
-        with sqlite3.connect(f"file:{mock_server.db}?mode=ro", uri=True) as db:
-            rows = db.execute("SELECT url, status, attempts, last_error FROM jobs WHERE url LIKE ? OR url LIKE ?",
-                              (external + "%", "http://10.0.0.1/dlr%")).fetchall()
-        if len(rows) == 2 and all(row[1] == "failed" for row in rows):
-            break
-        time.sleep(0.05)
-    assert len(rows) == 2 and all(status == "failed" and attempts == 1 and "--allow-callback-host" in error
-                                  for _, status, attempts, error in rows), rows
-    api.delete(f"/pipelines/5101/actions/{sub}")
+    server = MockServer(tmp_path / "mock.db", "--request-checks", "schema").start()
+    try:
+        with server.client() as api:
+            external = "https://prod-00.westeurope.logic.azure.com/workflows/x"
+            sub = subscribe(api, external)
+            httpx.post(server.url + "/_mock/inbound", json={"service": "5101", "sender": "+358409999998",
+                                                            "content": "not for outside"})
+            r = api.post("/messages", headers={"Customer-Id": "1001", "Service-Id": "5001"},
+                         json={"Sender": "a", "Content": "b", "Protocol": "SMS",
+                               "Recipients": [{"Address": "+358401234567"}], "DlrUrl": "http://10.0.0.1/dlr"})
+            assert r.status_code == 200, r.text
+            deadline, rows = time.monotonic() + 5, []
+            while time.monotonic() < deadline:
+                with sqlite3.connect(f"file:{server.db}?mode=ro", uri=True) as db:
+                    rows = db.execute("SELECT url, status, attempts, last_error FROM jobs WHERE url LIKE ? OR "
+                                      "url LIKE ?", (external + "%", "http://10.0.0.1/dlr%")).fetchall()
+                if len(rows) == 2 and all(row[1] == "failed" for row in rows):
+                    break
+                time.sleep(0.05)
+            assert len(rows) == 2 and all(status == "failed" and attempts == 1 and "--allow-callback-host" in error
+                                          for _, status, attempts, error in rows), rows
+            api.delete(f"/pipelines/5101/actions/{sub}")
+    finally:
+        server.stop()
 
 
 def test_dlr_callback_keeps_its_own_query_string(api, receiver):
