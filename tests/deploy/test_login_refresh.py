@@ -132,6 +132,20 @@ def test_expired_access_token_is_refreshed_once_and_the_rotated_token_saved(worl
     _no_credential_leaks(world, allowed={saved})
 
 
+def test_a_file_with_only_a_refresh_token_is_completed(world):
+    """What a CI secret may hold: only the refresh token. The first deploy completes the file paconn needs."""
+    world.standin.write_token_file(world.home, refresh_token=True)
+    entry = json.loads(world.token_file.read_text())
+    world.token_file.write_text(json.dumps({"refresh_token": entry["refresh_token"]}))
+    deployed = world.deploy()
+    assert deployed.returncode == 0, deployed.output
+    assert len(world.standin.grants_of("refresh_token")) == 1
+    completed = json.loads(world.token_file.read_text())
+    assert completed["access_token"] and completed["oid"] == entry["oid"] and completed["token_type"] == "Bearer"
+    assert world.standin.calls_of("create")[0].status == 201
+    _no_credential_leaks(world)
+
+
 def test_github_actions_outputs_carry_the_rotated_token_masked(world):
     world.standin.write_token_file(world.home, expires_in=30, refresh_token=True)  # inside paconn's 600 s
     outputs = world.tmp / "github_output"
