@@ -82,6 +82,14 @@ def test_reference_pages_are_generated_from_the_code(site):
     assert "<!-- connector:rules -->" not in text_of(site / "reference" / "rules.html")
 
 
+def test_the_model_reference_covers_the_whole_public_api():
+    import connector.model
+
+    page = (DOCS / "reference" / "model.md").read_text(encoding="utf-8")
+    missing = [name for name in connector.model.__all__ if f"::: connector.model.{name}\n" not in page]
+    assert missing == [], "add them to docs/reference/model.md"
+
+
 def test_the_smartdialog_preview_is_embedded(site):
     embedded = site / "preview" / "SmartDialog" / "index.html"
     assert embedded.read_bytes() == (ROOT / "build" / "preview" / "SmartDialog" / "index.html").read_bytes()
