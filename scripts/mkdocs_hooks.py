@@ -50,7 +50,12 @@ def on_config(config):
     docs_dir = Path(config["docs_dir"])
     extra = unlisted_pages(docs_dir, config["nav"])
     if extra:
-        config["nav"].append({"Guides": [{_title(docs_dir / p): p} for p in extra]})
+        entries = [{_title(docs_dir / p): p} for p in extra]
+        guides = next((e for e in config["nav"] if isinstance(e, dict) and isinstance(e.get("Guides"), list)), None)
+        if guides is None:
+            config["nav"].append({"Guides": entries})
+        else:
+            guides["Guides"].extend(entries)
     return config
 
 

@@ -129,6 +129,6 @@ def script_csx(connector: Connector) -> str | None:
 
 
 def emit(connector: Connector, context: object = None) -> str | None:
-    if connector.script_source is not None:  # a hand-written script kept verbatim by `connector import`
-        return connector.script_source
+    if connector.imported.script_source is not None:  # a hand-written script kept verbatim by `connector import`
+        return connector.imported.script_source
     return script_csx(connector)

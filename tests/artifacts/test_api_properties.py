@@ -16,7 +16,7 @@ from connector.generate import templating
 from connector.generate.api_properties import api_properties
 from connector.generate.build import render
 from connector.generate.swagger import to_swagger
-from connector.model import CorrelationIdHeader, Operation, Response, WebhookLocation, script_operation_ids
+from connector.model import CorrelationIdHeader, Imported, Operation, Response, WebhookLocation, script_operation_ids
 
 SCHEMA = "paconn-apiProperties.schema.json"
 
@@ -132,7 +132,7 @@ def test_script_operations_follow_the_transforms(smartdialog):
 def test_any_text_stays_valid_json(smartdialog):
     odd = 'Quote " back\\slash </script> {{ x }} {% y %}\nnew line \u00e4\u2028'
     doc = api_properties(replace(smartdialog, publisher=odd, stack_owner=odd,
-                                 properties_extra={"x-note": {"a": [1, odd]}}))
+                                 imported=Imported(properties_extra={"x-note": {"a": [1, odd]}})))
     assert doc["properties"]["publisher"] == odd and doc["properties"]["x-note"] == {"a": [1, odd]}
 
 

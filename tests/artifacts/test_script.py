@@ -151,14 +151,14 @@ def test_the_generated_script_is_the_committed_one(smartdialog):
 
 Remove = Operation(id="RemoveHook", method="DELETE", path="/hooks/{Tenant}/{Hook}/{Kind}", visibility="internal",
                    summary="Remove hook", description="Removes a hook.",
-                   parameters=(path("Tenant", "Tenant", "Tenant."), path("Hook", "Hook", "Hook."),
-                               path("Kind", "Kind", "Kind.")),
+                   parameters=(path("Tenant", label="Tenant", description="Tenant."), path("Hook", label="Hook", description="Hook."),
+                               path("Kind", label="Kind", description="Kind.")),
                    responses=(Response(status="204", description="Gone."),))
 Subscribe = Operation(id="OnEvent", method="POST", path="/events/{Kind}/subscriptions", trigger="single",
                       summary="When an event happens", description="Fires on events.",
-                      parameters=(header("X-Tenant", "Tenant", "The tenant.", required=True),
-                                  path("Kind", "Kind", "Event kind."),
-                                  body(object_schema(string("url", "Url", "Callback.", required=True,
+                      parameters=(header("X-Tenant", label="Tenant", description="The tenant.", required=True),
+                                  path("Kind", label="Kind", description="Event kind."),
+                                  body(object_schema(string("url", label="Url", description="Callback.", required=True,
                                                             visibility="internal", notification_url=True)))),
                       responses=(Response(status="200", description="Subscribed."),),
                       webhook_delete=Remove, subscription_id="data/hook")
