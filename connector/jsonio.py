@@ -10,6 +10,7 @@ data or a ``JsonProblem`` with line and column, never raises on bad input.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,21 @@ def load_json_file(path: Path) -> JsonDocument:
     except OSError as exc:
         return JsonDocument(problem=JsonProblem(f"cannot read file: {exc.strerror or exc}", code="file-unreadable"))
     return load_json_text(raw)
+
+
+def scalar_equal(a: Any, b: Any) -> bool:
+    """JSON scalars equal as JSON means them: ``true`` is not ``1``, ``1`` is not ``1.0`` nor ``"1"``."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    """Deep equality of JSON values without any normalisation except key order; scalars compare strictly."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
+    return scalar_equal(a, b)
