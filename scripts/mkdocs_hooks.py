@@ -49,7 +49,12 @@ def on_config(config):
     docs_dir = Path(config["docs_dir"])
     extra = unlisted_pages(docs_dir, config["nav"])
     if extra:
-        config["nav"].append({"Guides": [{_title(docs_dir / p): p} for p in extra]})
+        entries = [{_title(docs_dir / p): p} for p in extra]
+        guides = next((e for e in config["nav"] if isinstance(e, dict) and isinstance(e.get("Guides"), list)), None)
+        if guides is None:
+            config["nav"].append({"Guides": entries})
+        else:
+            guides["Guides"].extend(entries)
     return config
 
 
@@ -100,7 +105,7 @@ def _rules_from_cli() -> list[dict] | None:
             return None
         out.append({"id": item.get("id") or item.get("rule"), "name": item.get("name") or item.get("slug", ""),
                     "severity": item.get("severity", ""), "summary": item.get("summary", ""),
-                    "fix": item.get("fix", "")})
+                    "fix": item.get("fix", ""), "source": item.get("source", "")})
     return sorted(out, key=lambda r: r["id"]) or None
 
 
@@ -109,10 +114,10 @@ def _cell(text: str) -> str:
 
 
 def rule_table() -> str:
-    lines = ["| id | name | severity | checks | fix |", "|---|---|---|---|---|"]
+    lines = ["| id | name | severity | checks | fix | source |", "|---|---|---|---|---|---|"]
     for r in rules():
         lines.append(f"| <span id=\"{r['id']}\">{r['id']}</span> | `{r['name']}` | {r['severity']} | "
-                     f"{_cell(r['summary'])} | {_cell(r['fix'])} |")
+                     f"{_cell(r['summary'])} | {_cell(r['fix'])} | {_cell(r.get('source', ''))} |")
     return "\n".join(lines)
 
 
