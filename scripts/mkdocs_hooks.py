@@ -106,7 +106,7 @@ def _rules_from_cli() -> list[dict] | None:
             return None
         out.append({"id": item.get("id") or item.get("rule"), "name": item.get("name") or item.get("slug", ""),
                     "severity": item.get("severity", ""), "summary": item.get("summary", ""),
-                    "fix": item.get("fix", "")})
+                    "fix": item.get("fix", ""), "source": item.get("source", "")})
     return sorted(out, key=lambda r: r["id"]) or None
 
 
@@ -115,10 +115,10 @@ def _cell(text: str) -> str:
 
 
 def rule_table() -> str:
-    lines = ["| id | name | severity | checks | fix |", "|---|---|---|---|---|"]
+    lines = ["| id | name | severity | checks | fix | source |", "|---|---|---|---|---|---|"]
     for r in rules():
         lines.append(f"| <span id=\"{r['id']}\">{r['id']}</span> | `{r['name']}` | {r['severity']} | "
-                     f"{_cell(r['summary'])} | {_cell(r['fix'])} |")
+                     f"{_cell(r['summary'])} | {_cell(r['fix'])} | {_cell(r.get('source', ''))} |")
     return "\n".join(lines)
 
 
