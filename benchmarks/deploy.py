@@ -28,6 +28,7 @@ from connector.deploy.runner import default_venv, ensure_paconn  # noqa: E402
 from connector.testing.standin import StandIn  # noqa: E402
 
 CONNECTOR = Path(sys.executable).with_name("connector")
+BENCH_CLIENT_ID = "b3ac11e0-0000-4000-8000-00000000be9c"
 
 
 def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -66,13 +67,13 @@ def main() -> None:
         shutil.copytree(source, bare)
         props = json.loads((bare / "apiProperties.json").read_text())
         props["properties"].pop("stackOwner", None)
-        props["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] = "b3ac11e0-0000-4000-8000-00000000be9c"
+        props["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] = BENCH_CLIENT_ID
         (bare / "apiProperties.json").write_text(json.dumps(props))
         settings = json.loads((source / "settings.json").read_text())
         settings.update(environment=envname, powerAppsUrl=standin.url)
         (bare / "settings.json").write_text(json.dumps(settings))
         deploy = [str(CONNECTOR), "deploy", str(folder), "--environment", envname, "--power-apps-url", standin.url,
-                  "--client-id", "b3ac11e0-0000-4000-8000-00000000be9c"]
+                  "--client-id", BENCH_CLIENT_ID]
         paconn_create = [str(paconn), "create", "-s", "settings.json", "--secret", "bench-secret", "-w"]
         paconn_update = [str(paconn), "update", "-s", "settings.json", "--secret", "bench-secret"]
         def expire() -> None:  # an access token past its time, with a refresh token: what CI finds every run

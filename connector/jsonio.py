@@ -17,6 +17,7 @@ up to a size cap checked before reading (``--max-file-size`` / ``CONNECTOR_MAX_F
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -277,3 +278,21 @@ def load_json_file(path: Path, lenient: bool = False, max_size: int | None = Non
     except UsageError as exc:
         return JsonDocument(problem=JsonProblem(exc.message, code="file-unreadable"))
     return load_json_text(raw, lenient=lenient)
+
+
+def scalar_equal(a: Any, b: Any) -> bool:
+    """JSON scalars equal as JSON means them: ``true`` is not ``1``, ``1`` is not ``1.0`` nor ``"1"``."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    """Deep equality of JSON values without any normalisation except key order; scalars compare strictly."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
+    return scalar_equal(a, b)

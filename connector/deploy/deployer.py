@@ -1,10 +1,12 @@
 """``connector deploy`` as a function: check the built folder, check paconn's sign-in (refreshing its access
-token first when it expires within 15 minutes, see :mod:`.auth`), the environment and the connector id, then run the real paconn create or update on a temporary copy of the folder, and record
-the connector id beside the folder.
+token first when it expires within 15 minutes, see :mod:`.auth`), the environment and the connector id, then
+run the real paconn create or update on a temporary copy of the folder, and record the connector id beside the
+folder.
 
 Exit codes (the CLI's): 0 deployed; 1 the folder failed its checks, or the service or paconn failed;
 2 usage (options, CONNECTOR_CLIENT_SECRET or the client id missing); 3 paconn is not signed in, or its token
-expired and cannot be refreshed (refresh token revoked or expired), or was rejected; 4 the environment or the connector id to update does not exist.
+expired and cannot be refreshed (refresh token revoked or expired), or was rejected; 4 the environment or the
+connector id to update does not exist.
 """
 
 from __future__ import annotations

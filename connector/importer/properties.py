@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..model import Connector, OAuth2
-from .compare import strict_equal
+from ..jsonio import strict_equal
 from .swagger import Kept, Unsupported
 
 ARTIFACT = "apiProperties.json"

@@ -17,7 +17,7 @@ from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, D
                      Operation, Parameter, Ref, Response, Schema)
 from ..model.base import is_allowed
 from ..model.schema import Field
-from .compare import strict_equal
+from ..jsonio import strict_equal
 
 
 class Unsupported(Exception):

@@ -18,7 +18,7 @@ import functools
 import types
 import typing
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Literal, Mapping, TypeVar, dataclass_transform
+from typing import Any, Literal, Mapping, TypeVar, dataclass_transform
 
 T = TypeVar("T")
 

@@ -335,26 +335,23 @@ def path(name: str, *, label: str | None = None, description: str | None = None,
                      schema=_value(name, type, format, enum, default, dropdown, None))
 
 
-def query(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
-          type: SchemaType = "string", format: str | None = None, enum: tuple[Any, ...] | None = None,
-          default: Any = UNSET, dropdown: Dropdown | None = None, items: Schema | None = None,
-          visibility: Visibility | None = None, url_encoding: Literal["single", "double"] | None = None,
-          extra: Mapping[str, Any] | None = None) -> Parameter:
-    """A query-string parameter."""
-    return Parameter(name=name, location="query", required=required, label=label, description=description,
-                     visibility=visibility, url_encoding=url_encoding, extra=extra or {},
-                     schema=_value(name, type, format, enum, default, dropdown, items))
+def _located(location: Literal["query", "header"], what: str):  # noqa: ANN202 - the signature is the inner one
+    def parameter(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
+                  type: SchemaType = "string", format: str | None = None, enum: tuple[Any, ...] | None = None,
+                  default: Any = UNSET, dropdown: Dropdown | None = None, items: Schema | None = None,
+                  visibility: Visibility | None = None, url_encoding: Literal["single", "double"] | None = None,
+                  extra: Mapping[str, Any] | None = None) -> Parameter:
+        return Parameter(name=name, location=location, required=required, label=label, description=description,
+                         visibility=visibility, url_encoding=url_encoding, extra=extra or {},
+                         schema=_value(name, type, format, enum, default, dropdown, items))
+
+    parameter.__name__ = parameter.__qualname__ = location
+    parameter.__doc__ = f"A {what} parameter."
+    return parameter
 
 
-def header(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
-           type: SchemaType = "string", format: str | None = None, enum: tuple[Any, ...] | None = None,
-           default: Any = UNSET, dropdown: Dropdown | None = None, items: Schema | None = None,
-           visibility: Visibility | None = None, url_encoding: Literal["single", "double"] | None = None,
-           extra: Mapping[str, Any] | None = None) -> Parameter:
-    """A request-header parameter."""
-    return Parameter(name=name, location="header", required=required, label=label, description=description,
-                     visibility=visibility, url_encoding=url_encoding, extra=extra or {},
-                     schema=_value(name, type, format, enum, default, dropdown, items))
+query = _located("query", "query-string")
+header = _located("header", "request-header")
 
 
 def body(schema: "Schema | Definition", *, label: str | None = "Body",

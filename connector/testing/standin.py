@@ -14,10 +14,10 @@ Two real servers on loopback:
 
 It also plays the sign-in service (the Azure AD v1 endpoints ADAL and ``connector login`` use, under
 ``<url>/<tenant>/oauth2/``): ``devicecode`` starts a device-code sign-in that a test completes with
-:meth:`StandIn.approve` or a person at ``<url>/devicelogin`` (entering the code), and ``token`` answers the ``device_code`` and
-``refresh_token`` grants with JWT-shaped (unsigned) tokens whose access token the Power Platform endpoints then
-accept. Refresh tokens rotate on every grant; :meth:`StandIn.revoke` makes one fail with ``invalid_grant``.
-Grants are counted in :attr:`StandIn.grants` (grant type and tenant, never a token).
+:meth:`StandIn.approve` or a person at ``<url>/devicelogin`` (entering the code), and ``token`` answers the
+``device_code`` and ``refresh_token`` grants with JWT-shaped (unsigned) tokens whose access token the Power
+Platform endpoints then accept. Refresh tokens rotate on every grant; :meth:`StandIn.revoke` makes one fail with
+``invalid_grant``. Grants are counted in :attr:`StandIn.grants` (grant type and tenant, never a token).
 
 Calls and answers follow ``certification.md`` section 5 and paconn's source. Where the real service's answer
 is not known (error codes and texts), the stand-in's own answer is a JSON ``{"error": {"code", "message"}}``

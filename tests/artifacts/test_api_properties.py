@@ -146,11 +146,18 @@ def test_a_connector_without_oauth_has_no_connection_parameters(smartdialog):
                                                            transforms=()))
 
 
-def test_the_template_is_the_top_level_file_and_the_package_ships_the_same_one():
+def test_templates_ship_in_the_package_and_the_top_level_files_extend_them(monkeypatch, smartdialog):
     assert templating.template_root() == ROOT
+    links = [p for p in (ROOT / "connector").rglob("*") if p.is_symlink()]
+    assert links == []  # symbolic links break on Windows checkouts
     for name in templating.TEMPLATES:
-        assert (ROOT / name).is_file()
-        assert (templating.PACKAGED / name).resolve() == (ROOT / name).resolve(), name
+        packaged = templating.PACKAGED / name.split("/")[-1]
+        assert packaged.is_file() and not packaged.is_symlink(), name
+        first = (ROOT / name).read_text().splitlines()[0]
+        assert first == f'{{% extends "packaged/{packaged.name}" %}}', name
+    with_overrides = (api_properties(smartdialog), render(smartdialog)["readme.md"])
+    monkeypatch.setattr(templating, "template_root", lambda: None)  # an installed package: no checkout
+    assert (api_properties(smartdialog), render(smartdialog)["readme.md"]) == with_overrides
 
 
 def test_a_broken_template_is_reported_with_its_line(tmp_path, monkeypatch, smartdialog):
