@@ -14,6 +14,15 @@ from .connector import Connector
 DEFAULT_MODEL = "connector.smartdialog"
 
 
+def model_origin(module: str) -> Path | None:
+    """The source file of a model module given by name (``connector.smartdialog``), or None."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    return Path(spec.origin) if spec is not None and spec.origin else None
+
+
 def load_model(path: str | Path | None = None) -> Connector:
     """The ``Connector`` a Python file declares: its variable ``connector`` (or ``CONNECTOR``), or the only
     Connector instance at its top level. ``None`` loads the SmartDialog declaration."""

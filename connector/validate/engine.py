@@ -14,6 +14,7 @@ from . import catalog  # noqa: F401  (registers the rules)
 from .config import csharp_suppressions, find_config, json_suppressed, json_suppressions
 from .findings import Finding, Reporter
 from .jsonpos import positions
+from .modelfix import model_source, rewrite
 from .textutil import show
 
 SWAGGER, PROPERTIES, ICON, SCRIPT, SETTINGS = "swagger", "properties", "icon", "script", "settings"
@@ -140,6 +141,10 @@ def check_file(ws: Workspace, path: Path, kind: str) -> list[Finding]:
     elif kind == SCRIPT and b"connector:" in item.raw:
         whole, lines = csharp_suppressions(item.raw.decode("utf-8", "replace"))
         findings = [f for f in findings if f.rule not in whole and f.rule not in lines.get(f.line or 0, ())]
+    if kind == SWAGGER and findings:
+        source = model_source(path.parent, display)
+        if source is not None:  # a folder `connector build` wrote: fixes name the model's fields and lines
+            findings = rewrite(findings, item.data, source)
     return place(item, findings)
 
 

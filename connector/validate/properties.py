@@ -60,11 +60,25 @@ def looks_real_secret(value: Any) -> bool:
 
 
 def strip_suppress(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: strip_suppress(v) for k, v in node.items() if k != SUPPRESS_KEY}
-    if isinstance(node, list):
-        return [strip_suppress(v) for v in node]
-    return node
+    """A copy of ``node`` without x-connector-suppress keys, at any depth (an explicit stack, no recursion)."""
+    def empty(value: Any) -> Any:
+        return {} if isinstance(value, dict) else [] if isinstance(value, list) else value
+
+    root = empty(node)
+    stack = [(node, root)] if isinstance(node, (dict, list)) else []
+    while stack:
+        src, dst = stack.pop()
+        for key, value in (src.items() if isinstance(src, dict) else enumerate(src)):
+            if isinstance(src, dict) and key == SUPPRESS_KEY:
+                continue
+            copy = empty(value)
+            if isinstance(value, (dict, list)):
+                stack.append((value, copy))
+            if isinstance(dst, dict):
+                dst[key] = copy
+            else:
+                dst.append(copy)
+    return root
 
 
 def swagger_operation_ids(swagger: Any) -> set[str] | None:

@@ -150,7 +150,11 @@ def _rs_errors(name: str, data: Any) -> Iterator[tuple[str, str]] | None:
             return None
         errors = list(validator.iter_errors(data))
     except (ValueError, OverflowError, TypeError, RecursionError):
-        return _py_errors(name, data)
+        try:
+            return iter(list(_py_errors(name, data)))
+        except RecursionError:  # nested deeper than either validator lists errors for: say so, once
+            return iter([("", f"The document breaks {SPECS.get(name, 'the schema')} somewhere below a value nested too "
+                              "deeply to point at; the other checks ran normally.")])
     by_place: dict[str, list] = {}
     for err in errors:
         for e in _flatten(err):

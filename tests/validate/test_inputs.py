@@ -171,6 +171,42 @@ def test_a_deeply_nested_schema_is_walked_without_recursion(connector):
     assert "PP1060" in rules  # the format at the bottom was reached
 
 
+def test_walks_do_not_use_the_python_stack(monkeypatch):
+    """With Python's recursion limit at 150, a swagger and an apiProperties 600 levels deep are still checked
+    to the bottom: every walk over a document keeps its own stack."""
+    import sys
+
+    from connector.validate.findings import Reporter
+    from connector.validate.properties import check_properties, strip_suppress
+    from connector.validate.swagger import check_swagger
+
+    swagger = json.loads((FIXTURE / "apiDefinition.swagger.json").read_text())
+    node: dict = {"type": "string", "format": "blob"}
+    for _ in range(300):
+        node = {"type": "object", "properties": {"x": node}}
+    swagger["paths"]["/messages/{messageId}"]["get"]["responses"]["200"]["schema"] = node
+    props = json.loads((FIXTURE / "apiProperties.json").read_text())
+    deep: dict = {"x-connector-suppress": ["PP2001"], "leaf": 1}
+    for _ in range(600):
+        deep = {"d": deep}
+    props["properties"]["capabilities"] = [deep]
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(150)
+    try:
+        rep = Reporter("apiDefinition.swagger.json")
+        check_swagger(rep, swagger)
+        stripped = strip_suppress(props)
+        prep = Reporter("apiProperties.json")
+        check_properties(prep, props, swagger)
+    finally:
+        sys.setrecursionlimit(old)
+    assert "PP1060" in {f.rule for f in rep.findings}
+    inner = stripped["properties"]["capabilities"][0]
+    for _ in range(600):
+        inner = inner["d"]
+    assert inner == {"leaf": 1}
+
+
 # -- messages and the catalogue ----------------------------------------------------------------------------------
 
 def test_messages_are_sentences_without_python_reprs(connector):
