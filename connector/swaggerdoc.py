@@ -17,10 +17,19 @@ so the rules below are written once:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "patch")
 """Swagger 2.0's operations of a path item, in the order generated files list them."""
+
+PATH_VARIABLE = re.compile(r"{([^{}]+)}")
+"""A ``{name}`` template variable of a path (group 1: the name)."""
+
+
+def path_variables(path: str) -> list[str]:
+    """The template variables of a path, in order: ``/a/{b}/{c}`` gives ``['b', 'c']``."""
+    return PATH_VARIABLE.findall(path)
 
 
 # -- JSON pointers --------------------------------------------------------------------------------------------

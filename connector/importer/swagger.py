@@ -576,7 +576,7 @@ class SwaggerReader:
             return None
         kw: dict[str, Any] = {"operation": value["operationId"]}
         extra: dict[str, Any] = {}
-        names = {"value-collection": "collection", "value-path": "value", "value-title": "title"}
+        names = {k: f for k, f in FIELDS["dropdown"].items() if f in ("collection", "value", "title")}
         for key, item in value.items():
             if key == "operationId":
                 continue

@@ -6,19 +6,14 @@ Each problem names the operation and parameter and says what to do. ``check`` re
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..errors import DeclarationError
+from ..swaggerdoc import path_variables
 from .connector import Connector, Operation
 from .schema import UNSET, Definition, Dropdown, Parameter, Ref, Schema
 from .transforms import check_transforms
 
-_TEMPLATE_VAR = re.compile(r"{([^{}]+)}")
-
-
-def path_variables(path: str) -> list[str]:
-    return _TEMPLATE_VAR.findall(path)
 
 
 def _walk(schema: Schema | Definition | Parameter | None, where: str) -> Iterator[tuple[Schema, str]]:

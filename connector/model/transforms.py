@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import field
 from typing import TYPE_CHECKING, Any, Mapping, Union
 
+from ..swaggerdoc import path_variables
 from .base import model
 from .schema import Marker, Ref
 
@@ -111,8 +112,6 @@ def check_transforms(connector: "Connector") -> list[str]:
 
 
 def _check_webhook_location(t: WebhookLocation, where: str, by_id: dict[str, "Operation"]) -> list[str]:
-    from .checks import path_variables
-
     trigger = by_id.get(t.trigger_id)
     if trigger is None:
         return [f"{where}: trigger '{t.trigger_id}' is not declared in the connector; add it to operations."]
