@@ -123,3 +123,48 @@ def test_mutated_script_never_raises(at, cut, insert):
     assert_data_form(rep.findings)
     for f in rep.findings:
         assert f.line is None or f.line >= 1
+
+
+@FAST
+@given(st.binary(max_size=300))
+def test_random_bytes_read_leniently(raw):
+    doc = load_json_text(raw, lenient=True)
+    assert doc.ok or (doc.problem.line >= 1 and doc.problem.column >= 1)
+    for w in doc.warnings:
+        assert w.line >= 1 and w.column >= 1 and w.message
+
+
+@FAST
+@given(json_values, st.lists(st.lists(st.one_of(st.text(max_size=5), st.integers(0, 5).map(str)), max_size=4),
+                             max_size=5), st.sampled_from([None, 2]), st.booleans())
+def test_positions_of_any_pointer_in_any_json(value, paths, indent, mangle):
+    from connector.swaggerdoc import pointer
+    from connector.validate.jsonpos import positions
+
+    text = json.dumps(value, indent=indent)
+    if mangle:  # what is not JSON after all: positions stop quietly
+        text = text[: len(text) // 2]
+    ptrs = [pointer(*p) for p in paths] + [""]
+    found = positions(text, ptrs)
+    lines = text.split("\n")
+    for ptr, (line, col) in found.items():
+        assert 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]) + 1, (ptr, line, col)
+    if mangle:
+        return
+    from connector.swaggerdoc import at_pointer, pointer_parts
+
+    for ptr in ptrs:
+        parts = pointer_parts(ptr)
+        parent = at_pointer(value, pointer(*parts[:-1])) if parts else None
+        exists = not parts or (isinstance(parent, dict) and parts[-1] in parent) or (
+            isinstance(parent, list) and parts[-1].isdigit() and int(parts[-1]) < len(parent)
+            and str(int(parts[-1])) == parts[-1])
+        if not exists or ptr not in found:
+            continue
+        line, col = found[ptr]
+        at = lines[line - 1][col - 1:]
+        if parts and isinstance(parent, dict):  # an object member: placed at its key
+            assert at.startswith(json.dumps(parts[-1])), (ptr, at[:20])
+        else:  # the document or an array element: placed at the value
+            node = at_pointer(value, ptr) if parts else value
+            assert at[:1] == json.dumps(node, indent=indent)[:1], (ptr, at[:20])
