@@ -73,15 +73,15 @@ def on_files(files, config):
 # -- the rule table ------------------------------------------------------------------------------------------
 
 def rules() -> list[dict]:
-    """Every validate rule as {id, name, severity, summary, fix}, sorted by id."""
+    """Every validate rule as {id, name, severity, summary, fix, source}, sorted by id."""
     listed = _rules_from_cli()
     if listed:
         return listed
     from connector.validate import catalog  # noqa: F401  (registers the rules)
     from connector.validate.findings import RULES
 
-    return [{"id": r.id, "name": r.slug, "severity": r.severity.value, "summary": r.summary, "fix": r.fix}
-            for r in sorted(RULES.values(), key=lambda r: r.id)]
+    return [{"id": r.id, "name": r.slug, "severity": r.severity.value, "summary": r.summary, "fix": r.fix,
+             "source": getattr(r, "source", "")} for r in sorted(RULES.values(), key=lambda r: r.id)]
 
 
 def _rules_from_cli() -> list[dict] | None:
@@ -114,10 +114,14 @@ def _cell(text: str) -> str:
 
 
 def rule_table() -> str:
-    lines = ["| id | name | severity | checks | fix | source |", "|---|---|---|---|---|---|"]
+    lines = ["| id | severity | rule: what it checks, how to fix it |", "|---|---|---|"]
     for r in rules():
-        lines.append(f"| <span id=\"{r['id']}\">{r['id']}</span> | `{r['name']}` | {r['severity']} | "
-                     f"{_cell(r['summary'])} | {_cell(r['fix'])} | {_cell(r.get('source', ''))} |")
+        text = f"`{r['name']}`: {_cell(r['summary'])}"
+        if r.get("fix"):
+            text += f"<br>**Fix:** {_cell(r['fix'])}"
+        if r.get("source"):
+            text += f"<br>*Source:* {_cell(r['source'])}"
+        lines.append(f"| <span id=\"{r['id']}\">{r['id']}</span> | {r['severity']} | {text} |")
     return "\n".join(lines)
 
 

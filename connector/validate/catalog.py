@@ -232,7 +232,8 @@ rule("PP5002", "settings-schema", "warning", "settings.json has an unknown key o
 # schema: the JSON schema the platform validates against (Swagger 2.0 as vendored from openapi-spec-validator, or
 #   Microsoft's apiProperties schema); platform: documented platform behaviour (Microsoft Docs, paconn);
 # pipeline: a message of Microsoft's certification validator (its error name); reviewers: Microsoft reviewers'
-# comments on certification pull requests and the certification checklist; toolkit: this validator itself.
+# comments on certification pull requests and the certification checklist; docs: Microsoft Docs' certification
+# requirements; certification policy: the numbered certification policies; toolkit: this validator itself.
 SCHEMA = "schema: Swagger 2.0 JSON schema (openapi-spec-validator's; the platform rejects what it rejects)"
 SOURCES = {
     "PP0000": "toolkit: a failure of the validator itself",
@@ -272,7 +273,7 @@ SOURCES = {
     "PP1030": "pipeline: OperationIdRequired",
     "PP1031": "reviewers and Microsoft Docs: PascalCase operationIds (the validator's OperationIdSanitized)",
     "PP1032": "pipeline: the summary is required",
-    "PP1033": "reviewers: summaries of at most 80 characters (the validator's own warning starts near 120)",
+    "PP1033": "docs: Microsoft Docs require summaries of at most 80 characters for certification (the validator's own warning starts near 120)",
     "PP1034": "pipeline: RestrictedCharactersInSummary",
     "PP1035": "pipeline: \"The 'description' property is required\"",
     "PP1036": "reviewers: the description must say more than the summary",
@@ -317,20 +318,20 @@ SOURCES = {
     "PP2001": "schema: Microsoft's apiProperties schema (plus scriptOperations and connectionParameterSets, which "
               "paconn keeps)",
     "PP2002": "schema: iconBrandColor is a #rrggbb colour",
-    "PP2003": "reviewers: #007ee5 and #ffffff are refused for certified connectors",
+    "PP2003": "docs: Microsoft Docs and the connectors repository call #007ee5 and #ffffff invalid",
     "PP2004": "platform: scriptOperations name operations of the swagger",
-    "PP2005": "reviewers: no real secrets in submitted files",
+    "PP2005": "toolkit: a real secret in a committed or submitted file is leaked (reviewers refuse it too)",
     "PP2006": "platform: an identity provider's customParameters (Microsoft Docs)",
     "PP2007": "reviewers: redirectMode GlobalPerConnector",
     "PP2008": "platform: a policy template's required parameters (Microsoft Docs)",
     "PP2009": "platform: the documented policy templates",
     "PP2010": "platform: policies apply to operations of the swagger",
     "PP2011": "reviewers: publisher and stackOwner are required for certification",
-    "PP3001": "reviewers: the certification icon is a PNG",
-    "PP3002": "reviewers: a square icon, 100-230 px (Microsoft Docs)",
-    "PP3003": "platform: the icon is at most 1 MB",
-    "PP3004": "reviewers: an opaque icon background",
-    "PP3005": "reviewers: the icon background equals iconBrandColor",
+    "PP3001": "certification policy 5000.2.1.3: the icon is a PNG (Microsoft Docs)",
+    "PP3002": "certification policy 5000.2.1.4: a square icon of 100-230 px (Microsoft Docs)",
+    "PP3003": "certification policy 5000.2.1.2: the icon is at most 1 MB",
+    "PP3004": "docs: Microsoft Docs require a non-transparent background (a reviewer restated it)",
+    "PP3005": "certification policy 5000.2.1.1: the icon background equals iconBrandColor (Microsoft Docs)",
     "PP4001": "platform: the script is compiled by the platform; a syntax error fails the upload",
     "PP4002": "platform: the script declares class Script : ScriptBase (Microsoft Docs)",
     "PP4003": "platform: the script overrides ExecuteAsync (Microsoft Docs)",

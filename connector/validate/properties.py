@@ -104,7 +104,7 @@ def check_properties(rep: Reporter, data: Any, swagger: Any = None) -> None:
             rep.report("PP2003", "/properties/iconBrandColor", f"iconBrandColor {colour} is not allowed")
     missing = [k for k in ("publisher", "stackOwner") if not isinstance(props.get(k), str) or not props.get(k).strip()]
     if isinstance(data, dict) and missing:
-        rep.report("PP2011", "/properties", f"{' and '.join(missing)} missing")
+        rep.report("PP2011", "/properties", f"apiProperties.json has no {' and no '.join(missing)}")
     op_ids = swagger_operation_ids(swagger)
     script_ops = props.get("scriptOperations")
     if isinstance(script_ops, list) and op_ids is not None:

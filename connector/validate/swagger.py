@@ -521,7 +521,7 @@ class SwaggerChecker:
                                       what=f"parameter {show(name)}")
                 items = node.get("items")
                 if isinstance(items, dict):
-                    self.check_value_node(items, cptr + "/items", op, label, body_names, required=False, what="items")
+                    self.check_value_node(items, cptr + "/items", op, label, body_names, required=False, what="the array's items")
         for code, resp in _d(op.get("responses")).items():
             resp, rptr = self.resolve(resp, pointer("paths", path, method, "responses", code))
             if isinstance(resp, dict) and "schema" in resp:
@@ -668,7 +668,7 @@ class SwaggerChecker:
             if items is not None:
                 node, nptr = self.resolve(items, ptr + "/items")
                 if isinstance(node, dict):
-                    self.check_value_node(node, nptr, op, label, names, required=False, what="items", static=static)
+                    self.check_value_node(node, nptr, op, label, names, required=False, what="the array's items", static=static)
                 stack.append((items, ptr + "/items", None, depth + 1))
             for i, sub in enumerate(_l(schema.get("allOf"))):
                 stack.append((sub, f"{ptr}/allOf/{i}", chain, depth))

@@ -235,3 +235,13 @@ def test_list_rules_text_and_json():
     assert all(r["source"] and r["severity"] in ("error", "warning", "info") and r["name"] for r in doc["rules"])
     assert run_cli("--list-rules", "--format", "sarif").exit_code == 2
     assert run_cli().exit_code == 2
+
+
+def test_errors_come_from_the_platform_the_pipeline_or_a_stated_requirement():
+    """Issue 14: an error is what the platform refuses, what the certification pipeline reports as an error, or
+    a requirement Microsoft states; what only reviewers ask for is a warning at most. Every rule names its source."""
+    from connector.validate.findings import RULES, Severity
+
+    assert all(r.source for r in RULES.values())
+    reviewers_only = [r.id for r in RULES.values() if r.severity is Severity.ERROR and r.source.startswith("reviewers")]
+    assert reviewers_only == []
