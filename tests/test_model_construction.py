@@ -123,3 +123,30 @@ def test_build_reports_a_bad_model_in_one_line(tmp_path, monkeypatch, body_text,
     assert result.exit_code == code, result.output
     assert result.output.startswith("Error: " + expected), result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_connector_defaults_operations_in_default_response_and_scopes():
+    from connector.generate.swagger import to_swagger
+    from connector.model import OAuth2, operations_in
+
+    failed = Response(status="default", description="Failed.")
+    helper = Operation(id="Helper", method="GET", path="/h", visibility="internal", scope="Read",
+                       responses=(Response(status="200", description="OK"),))
+    hook = Operation(id="Hook", method="POST", path="/hook", trigger="single", scope="Hooks",
+                     responses=(Response(status="201", description="Made"),))
+    act = Operation(id="Act", method="POST", path="/act", scope="Write",
+                    responses=(Response(status="200", description="OK"), Response(status="default", description="Own.")))
+    _hidden = Operation(id="Hidden", method="GET", path="/x")
+    namespace = {"helper": helper, "hook": hook, "act": act, "again": act, "_hidden": _hidden, "n": 1}
+    assert operations_in(namespace) == (act, hook, helper)  # actions, triggers, helpers; each once
+    c = Connector(title="T", description="d", host="h", operations=operations_in(namespace), default_response=failed,
+                  scope_prefix="https://api.example.com/", security=OAuth2(
+                      authorization_url="https://l/a", token_url="https://l/t", scopes=("offline_access", "Write")))
+    assert c.security.scopes == ("offline_access", "https://api.example.com/Write", "https://api.example.com/Hooks",
+                                 "https://api.example.com/Read")
+    assert c.scope_of(helper) == "https://api.example.com/Read"
+    paths = to_swagger(c)["paths"]
+    assert paths["/h"]["get"]["responses"] == {"200": {"description": "OK"}, "default": {"description": "Failed."}}
+    assert paths["/act"]["post"]["responses"]["default"] == {"description": "Own."}  # its own wins
+    with pytest.raises(ModelError, match="default_response has status '200'"):
+        Connector(title="T", description="d", host="h", default_response=Response(status="200", description="OK"))

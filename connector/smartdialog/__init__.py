@@ -53,7 +53,8 @@ FAILED = Response(status="default", description="The request failed; the status 
 # Internal helper operations: they fill the dropdowns and delete webhooks, and are never shown to users.
 
 DeleteTrigger = Operation(
-    id="DeleteTrigger", scope="TwoWay.Management", method="DELETE", path="/pipelines/{Pipeline-Id}/actions/{Action-Id}",
+    id="DeleteTrigger", scope="TwoWay.Management",
+    method="DELETE", path="/pipelines/{Pipeline-Id}/actions/{Action-Id}",
     visibility="internal",
     summary="Delete webhook",
     description="Removes the webhook subscription of a New Message trigger.",
@@ -77,14 +78,16 @@ GetUserCustomers = Operation(
 )
 
 GetCustomerServices = Operation(
-    id="GetCustomerServices", scope="Customer.Services", method="GET", path="/services/{Customer-Id}", visibility="internal",
+    id="GetCustomerServices", scope="Customer.Services",
+    method="GET", path="/services/{Customer-Id}", visibility="internal",
     summary="Get customer services",
     description="Lists the services of a customer, filtered by service type.",
     parameters=(
         path("Customer-Id", label="Customer", description="The Customer to fetch Services for."),
         header("ServiceType", label="Service Type", description="The type of the services to list.", required=True,
                default="OneWay", enum=("OneWay", "TwoWay", "Group")),
-        header("AllowReplyMessage", label="Allow Reply Message", description="List only services that allow reply messages.",
+        header("AllowReplyMessage", label="Allow Reply Message",
+               description="List only services that allow reply messages.",
                type="boolean"),
     ),
     responses=(Response(status="200", description="The services of the customer.", schema=array_of(
@@ -128,13 +131,15 @@ GetCustomerWhatsappIdentities = Operation(
     description="Lists the WhatsApp identities (sender numbers) of a customer.",
     parameters=(path("Customer-Id", label="Customer", description="The Customer to fetch WhatsApp identities for."),),
     responses=(Response(status="200", description="The WhatsApp identities of the customer.", schema=array_of(
-        object_schema(obj("inputSource", string("address", label="Address", description="The WhatsApp identity number."),
+        object_schema(obj("inputSource", string("address", label="Address",
+                                                description="The WhatsApp identity number."),
                           label="Input Source", description="Where messages of this identity come from."),
                       ))),),
 )
 
 GetPhoneNumberRegions = Operation(
-    id="GetPhoneNumberRegions", scope="Group.Management", method="GET", path="/phonenumberregions", visibility="internal",
+    id="GetPhoneNumberRegions", scope="Group.Management",
+    method="GET", path="/phonenumberregions", visibility="internal",
     summary="Get phone number regions",
     description="Lists the regions that phone numbers can be parsed for.",
     responses=(Response(status="200", description="The phone number regions.", schema=array_of(object_schema(
@@ -161,7 +166,8 @@ def services(customer: str, service_type: str, allow_reply: bool | None = None) 
 
 PHONE_REGIONS = Dropdown(operation=GetPhoneNumberRegions, value="value", title="name")
 
-GROUP_CUSTOMER = path("Customer", label="Customer", description="The Customer to fetch Group Services for.", dropdown=CUSTOMERS)
+GROUP_CUSTOMER = path("Customer", label="Customer", description="The Customer to fetch Group Services for.",
+                      dropdown=CUSTOMERS)
 GROUP_SERVICE = path("Group Service", label="Group Service", description="The Group Service to use.",
                      dropdown=services("Customer", "Group"))
 
@@ -179,19 +185,22 @@ def send_service(allow_reply: bool) -> object:
 
 REQUEST_ID = string(
     "RequestId", label="Request Id",
-    description="Optional unique request id that can be used to identify duplicate requests. If a duplicate request id "
-    "is detected, sending is cancelled. There is no guarantee that requests with duplicate request ids will be "
+    description="Optional unique request id that can be used to identify duplicate requests. If a duplicate request "
+    "id is detected, sending is cancelled. There is no guarantee that requests with duplicate request ids will be "
     "blocked in high throughput/traffic situations. The given requestId will be \"remembered\" for 7 days.")
-CUSTOMER_DATA = string("CustomerData", label="Customer Data", description="Billing/grouping data for this message, optional.")
+CUSTOMER_DATA = string("CustomerData", label="Customer Data",
+                       description="Billing/grouping data for this message, optional.")
 SEND_DATETIME = string("SendDateTime", label="Send Datetime",
                        description="The date and time to send the message. Leave empty to send instantly.",
                        format="date-time")
 
 MESSAGE_BODY = object_schema(
-    string("Sender", label="Message Sender", description="The sender of the message, can be alphanumeric, long code or short code "
+    string("Sender", label="Message Sender",
+           description="The sender of the message, can be alphanumeric, long code or short code "
            "(restrictions apply).", required=True),
     string("Content", label="Message Content", description="The content of the message.", required=True),
-    string("Protocol", label="Message Protocol", description="The protocol to use for sending the message.", required=True,
+    string("Protocol", label="Message Protocol", description="The protocol to use for sending the message.",
+           required=True,
            enum=("SMS",), default="SMS"),
     SEND_DATETIME,
     array("Recipients", object_schema(
@@ -203,8 +212,10 @@ MESSAGE_BODY = object_schema(
     string("AttachmentUri", label="Attachment Uri",
            description="Attachment Uri to be used when sending WhatsApp message that contains an attachment."),
     CUSTOMER_DATA,
-    boolean("AdMessage", label="Ad Message", description="Optional overriding flag for marking the message as an ad message"),
-    string("DlrUrl", label="Dlr Url", description="Url for Delivery status callback via http-get. You may add querystring values "
+    boolean("AdMessage", label="Ad Message",
+            description="Optional overriding flag for marking the message as an ad message"),
+    string("DlrUrl", label="Dlr Url",
+           description="Url for Delivery status callback via http-get. You may add querystring values "
            "to url, they will be preserved."),
     REQUEST_ID,
 )
@@ -218,8 +229,10 @@ def sent_message(*extra_fields, camel: bool = False) -> Schema:
         integer(k("MessagePartCount"), label="Message Part Count",
                 description="Approximated number of message parts for this message."),
         array(k("Recipients"), object_schema(
-            string(k("Address"), label="Recipient Address", description="Recipient address (phone number/email/user id etc.)."),
-            string(k("Id"), label="Recipient Id", description="Recipient identifier used for receiving delivery status information."),
+            string(k("Address"), label="Recipient Address",
+                   description="Recipient address (phone number/email/user id etc.)."),
+            string(k("Id"), label="Recipient Id",
+                   description="Recipient identifier used for receiving delivery status information."),
         ), label=k("Recipients"), description=k("Recipients")),
         *extra_fields,
     )
@@ -236,14 +249,15 @@ SendMessage = Operation(
     responses=(Response(status="200", description="The message was accepted.", schema=sent_message()),),
 )
 
-
 SendWhatsappTemplateMessage = Operation(
-    id="SendWhatsappTemplateMessage", scope="WhatsApp", method="POST", path="/messages/templates/whatsapp", visibility="important",
+    id="SendWhatsappTemplateMessage", scope="WhatsApp",
+    method="POST", path="/messages/templates/whatsapp", visibility="important",
     summary="Send WhatsApp Message", description="Send WhatsApp template message.",
     parameters=(
         SEND_CUSTOMER, send_service(False),
         body(object_schema(
-            string("TemplateName", label="WhatsApp Template", description="The Template to use for sending.", required=True,
+            string("TemplateName", label="WhatsApp Template", description="The Template to use for sending.",
+                   required=True,
                    dropdown=Dropdown(operation=GetCustomerWhatsAppTemplates, value="id",
                                      title="extensionParameters/rawContent",
                                      args={"Customer-Id": Ref("Customer-Id")})),
@@ -251,15 +265,18 @@ SendWhatsappTemplateMessage = Operation(
                 string("Address", label="Address", description="Message recipient address.", required=True),
             ), label="Recipients", description="The recipients of the message.", required=True, min_items=1),
             array("BodyParameters", Schema(type="string"), label="BodyParameters", description="BodyParameters"),
-            array("HeaderParameters", Schema(type="string"), label="HeaderParameters", description="HeaderParameters"),
+            array("HeaderParameters", Schema(type="string"), label="HeaderParameters",
+                  description="HeaderParameters"),
             array("Buttons", object_schema(
-                string("Type", label="Type", description="The button type. Only one type per template, may contain multiple of the "
+                string("Type", label="Type",
+                       description="The button type. Only one type per template, may contain multiple of the "
                        "same type.", enum=("Call", "QuickReply", "Url")),
                 string("Data", label="Text", description="The text of the button."),
             ), label="Buttons", description="Values for the template's buttons."),
             string("SendDateTime", label="Send Datetime",
                    description="The date and time to send the message. Leave empty to send instantly."),
-            string("AttachmentUri", label="Attachment Uri", description="The Attachment Uri if the template contains an attachment."),
+            string("AttachmentUri", label="Attachment Uri",
+                   description="The Attachment Uri if the template contains an attachment."),
             boolean("UseSmsFallback", label="Use SMS Fallback", description="Should SMS be used as fallback."),
             string("DlrUrl", label="Dlr Url",
                    description="Delivery report Url that will recieve a callback when the sendprocess completes."),
@@ -272,12 +289,15 @@ SendWhatsappTemplateMessage = Operation(
 )
 
 SendDiscussionReplyMessage = Operation(
-    id="SendDiscussionReplyMessage", scope="Discussion.Reply", method="POST", path="/messages/discussion/reply", visibility="important",
+    id="SendDiscussionReplyMessage", scope="Discussion.Reply",
+    method="POST", path="/messages/discussion/reply", visibility="important",
     summary="Send Discussion Reply Message", description="Send a Discussion Reply Message to recipients.",
     parameters=(
-        header("CustomerId", label="Customer", description="The Customer to use for sending.", required=True, dropdown=CUSTOMERS),
+        header("CustomerId", label="Customer", description="The Customer to use for sending.", required=True,
+               dropdown=CUSTOMERS),
         body(object_schema(
-            string("ThreadId", label="Thread Id", description="Id of the existing Thread to reply to.", required=True),
+            string("ThreadId", label="Thread Id", description="Id of the existing Thread to reply to.",
+                   required=True),
             string("Content", label="Message Content", description="The content of the message.", required=True),
             CUSTOMER_DATA,
         ), label="Discussion Reply", description="The reply and the thread it belongs to."),
@@ -287,7 +307,8 @@ SendDiscussionReplyMessage = Operation(
 )
 
 SendReplyMessage = Operation(
-    id="SendReplyMessage", scope="Gateway.Send", method="POST", path="/messages/reply/{ParentMessageId}", visibility="important",
+    id="SendReplyMessage", scope="Gateway.Send",
+    method="POST", path="/messages/reply/{ParentMessageId}", visibility="important",
     summary="Send Reply Message", description="Send a Replymessage to recipients.",
     parameters=(path("ParentMessageId", label="ParentMessage Id", description="The Parent message Id to reply to."),
                 SEND_CUSTOMER, send_service(True),
@@ -298,11 +319,13 @@ SendReplyMessage = Operation(
 # ---------------------------------------------------------------------------------------------------------
 # WhatsApp templates and opt-in.
 
+
 def _opt(op_id: str, method: str, summary: str, description: str, sender: str, recipient: str) -> Operation:
     return Operation(
         id=op_id, scope="WhatsApp", method=method, path="/whatsapp/opt-in/sender/{Sender}/recipient/{Recipient}",
         visibility="important", deprecated=True, summary=summary, description=description,
-        parameters=(path("Sender", label="Sender address", description=sender), path("Recipient", label="Recipient address", description=recipient)),
+        parameters=(path("Sender", label="Sender address", description=sender),
+                    path("Recipient", label="Recipient address", description=recipient)),
         responses=(Response(status="204", description="Done."),),
     )
 
@@ -312,14 +335,16 @@ WhatsAppOptIn = _opt("WhatsAppOptIn", "POST", "WhatsApp Opt In (deprecated)",
                      "Registered Whatsapp identity number to opt-in to.", "Recipient number to opt-in.")
 WhatsAppOptOut = _opt("WhatsAppOptOut", "DELETE", "WhatsApp Opt Out (deprecated)",
                       "WhatsApp Opt Out for sender and recipient. (deprecated)",
-                      "Registered Whatsapp identity number to opt-out from.", "Recipent number to remove from opt-in.")
-
+                      "Registered Whatsapp identity number to opt-out from.",
+                      "Recipent number to remove from opt-in.")
 
 CreateWhatsappTemplate = Operation(
-    id="CreateWhatsappTemplate", scope="WhatsApp", method="POST", path="/whatsapp/templates/{Customer-Id}/{IdentityNumber}",
+    id="CreateWhatsappTemplate", scope="WhatsApp",
+    method="POST", path="/whatsapp/templates/{Customer-Id}/{IdentityNumber}",
     summary="Create WhatsApp template", description="Create a new WhatsApp template.",
     parameters=(
-        path("Customer-Id", label="Customer", description="The Customer to create the Template for.", dropdown=CUSTOMERS),
+        path("Customer-Id", label="Customer", description="The Customer to create the Template for.",
+             dropdown=CUSTOMERS),
         path("IdentityNumber", label="IdentityNumber", description="WhatsApp IdentityNumber used for the template.",
              dropdown=Dropdown(operation=GetCustomerWhatsappIdentities, value="inputSource/address",
                                title="inputSource/address", args={"Customer-Id": Ref("Customer-Id")})),
@@ -328,11 +353,14 @@ CreateWhatsappTemplate = Operation(
             string("RawContent", label="Content", description="Template content.", required=True),
             string("Category", label="Template Category", description="Template category.", required=True,
                    dropdown=Dropdown(operation=GetWhatsappTemplateCategories)),
-            string("Language", label="Template Language", description="2-character code for template language.", required=True),
+            string("Language", label="Template Language", description="2-character code for template language.",
+                   required=True),
             array("Buttons", object_schema(
-                string("Type", label="Button Type", description="Type of Button.", enum=("Call", "QuickReply", "Url")),
+                string("Type", label="Button Type", description="Type of Button.",
+                       enum=("Call", "QuickReply", "Url")),
                 string("Label", label="Button Label", description="Button Label."),
-                string("Data", label="Button Data", description="Button data. Url (Url), phone number (Call) or text (QuickReply). "
+                string("Data", label="Button Data",
+                       description="Button data. Url (Url), phone number (Call) or text (QuickReply). "
                        "Max length is 2000 for Url, and 20 for phone number and text."),
             ), label="Buttons", description="The template's buttons."),
             string("AttachmentUrl", label="Attachment Url", description="URL to an example attachment."),
@@ -357,7 +385,8 @@ PHONE = path("Phone", label="Phone", description="The Phone number of the Contac
 def contact_fields(with_phone: bool) -> tuple:
     fields = [
         boolean("active", label="Active", description="Flag that indicates if the Contact is Active.", default=True),
-        string("phone", label="Phone", description="Phone number of the Contact.", required=True) if with_phone else None,
+        string("phone", label="Phone", description="Phone number of the Contact.",
+               required=True) if with_phone else None,
         string("email", label="Email", description="Email address of the Contact."),
         string("firstName", label="Firstname", description="Firstname of the Contact."),
         string("lastName", label="Lastname", description="Lastname of the Contact."),
@@ -368,20 +397,23 @@ def contact_fields(with_phone: bool) -> tuple:
         string("city", label="City", description="City of the Contact."),
         string("countryCode", label="Country Code", description="3-letter Country Code of the Contact."),
         array("customContactProperties", object_schema(
-            string("name", label="Name", description="Custom property name." if with_phone else "Custom contact property name."),
-            string("value", label="Value", description="Custom property value." if with_phone else "Custom contact property value."),
+            string("name", label="Name",
+                   description="Custom property name." if with_phone else "Custom contact property name."),
+            string("value", label="Value",
+                   description="Custom property value." if with_phone else "Custom contact property value."),
         ), label="Custom Properties", description="Custom Contact Property collection saved for the Contact."),
         array("phoneNumberRegions", Schema(type="string", dropdown=PHONE_REGIONS), label="Phonenumber Regions",
               description="Phonenumber regions to use for parsing numbers. Defaults to Finland if left empty."),
     ]
     return tuple(f for f in fields if f is not None)
 
-
 GetGroupContact = Operation(
-    id="GetGroupContact", scope="Group.Management", method="GET", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
+    id="GetGroupContact", scope="Group.Management",
+    method="GET", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
     summary="Get Group Contact", description="Get a contact of a group service by phone number.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE, PHONE,
-                query("Region", label="Region", description="Optional Phonenumber region to use for parsing the Phone number.",
+                query("Region", label="Region",
+                      description="Optional Phonenumber region to use for parsing the Phone number.",
                       dropdown=PHONE_REGIONS)),
     responses=(Response(status="200", description="The contact.", schema=object_schema(
         string("phone", label="Phone", description="Phone number of the Contact."),
@@ -406,21 +438,25 @@ CreateGroupContact = Operation(
     id="CreateGroupContact", scope="Group.Management", method="POST", path="/groupcontact/{Customer}/{Group Service}",
     summary="Create group contact", description="Create a contact in a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
-                body(object_schema(*contact_fields(with_phone=True)), label="Contact", description="The contact to create.")),
+                body(object_schema(*contact_fields(with_phone=True)), label="Contact",
+                     description="The contact to create.")),
     responses=(Response(status="200", description="Unique Id of the created Contact.", schema=UUID),),
 )
 
 UpdateGroupContact = Operation(
-    id="UpdateGroupContact", scope="Group.Management", method="PUT", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
+    id="UpdateGroupContact", scope="Group.Management",
+    method="PUT", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
     summary="Update Group Contact", description="Update a contact of a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
                 reusing(PHONE, description="The Phone number of the contact to update."),
-                body(object_schema(*contact_fields(with_phone=False)), label="Contact", description="The new values of the contact.")),
+                body(object_schema(*contact_fields(with_phone=False)), label="Contact",
+                     description="The new values of the contact.")),
     responses=(Response(status="200", description="Whether the contact was updated.", schema=BOOLEAN),),
 )
 
 DeleteGroupContact = Operation(
-    id="DeleteGroupContact", scope="Group.Management", method="DELETE", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
+    id="DeleteGroupContact", scope="Group.Management",
+    method="DELETE", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
     summary="Delete Group Contact", description="Delete group contact using phone number.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
                 reusing(PHONE, description="The Phone number of the contact to Delete.")),
@@ -428,7 +464,8 @@ DeleteGroupContact = Operation(
 )
 
 DeleteAllGroupContacts = Operation(
-    id="DeleteAllGroupContacts", scope="Group.Management", method="DELETE", path="/groupcontact/{Customer}/{Group Service}",
+    id="DeleteAllGroupContacts", scope="Group.Management",
+    method="DELETE", path="/groupcontact/{Customer}/{Group Service}",
     summary="Delete All Group Contacts", description="Delete all contacts of a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE),
     responses=(Response(status="200", description="Whether the contacts were deleted.", schema=BOOLEAN),),
@@ -446,28 +483,35 @@ INBOUND_MESSAGE = object_schema(
     array("attachments", object_schema(
         string("name", label="Attachment Filename", description="The filename of the attachment."),
         string("mimeType", label="Attachment Mime Type", description="The mime type of the attachment."),
-        string("resourceLocation", label="Attachment Resource Location", description="The attachment resource location."),
+        string("resourceLocation", label="Attachment Resource Location",
+               description="The attachment resource location."),
     ), label="attachments", description="attachments"),
     string("messageId", label="Message Id", description="The unique message Id of the received message."),
 )
 
 NewMessage = Operation(
-    id="NewMessage", scope="TwoWay.Management", method="POST", path="/service/{Service}/pipelines/actions", trigger="single",
+    id="NewMessage", scope="TwoWay.Management",
+    method="POST", path="/service/{Service}/pipelines/actions", trigger="single",
     summary="New Message", description="When a new message arrives to a 2-Way service.",
     parameters=(
         header("Customer", label="Customer", description="The Customer to use.", required=True, dropdown=CUSTOMERS),
-        path("Service", label="Service", description="The 2-Way service to use.", dropdown=services("Customer", "TwoWay")),
+        path("Service", label="Service", description="The 2-Way service to use.",
+             dropdown=services("Customer", "TwoWay")),
         body(object_schema(
-            string("name", label="Name", description="Name of the webhook action.", required=True, visibility="internal",
+            string("name", label="Name", description="Name of the webhook action.", required=True,
+                   visibility="internal",
                    default="Power Automate New Message"),
             string("actionType", label="Action Type", description="Type of the pipeline action.", required=True,
                    visibility="internal", default="HttpRequest"),
-            string("description", label="Description", description="Description of the webhook action.", required=True,
+            string("description", label="Description", description="Description of the webhook action.",
+                   required=True,
                    visibility="internal", default="Forwards new messages to a Power Automate flow."),
             obj("options",
-                string("endpointUrl", label="Endpoint Url", description="The URL that new messages are posted to.", required=True,
+                string("endpointUrl", label="Endpoint Url", description="The URL that new messages are posted to.",
+                       required=True,
                        visibility="internal", notification_url=True),
-                string("httpVerb", label="Http Verb", description="The HTTP method used to post new messages.", required=True,
+                string("httpVerb", label="Http Verb", description="The HTTP method used to post new messages.",
+                       required=True,
                        visibility="internal", default="POST"),
                 label="Options", description="Where and how new messages are delivered.", required=True,
                 visibility="internal"),
