@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build build-diff test package mock contract deploy paconn clean bench-import preview screenshots docs
+.PHONY: build build-diff test package mock contract deploy paconn clean bench-import bench-validate preview screenshots docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ mock: $(STAMP)
 ## make build-diff: build, then compare with the last committed build (exit 1 when a change breaks flows)
 build-diff: build
 	$(BIN)/connector diff --against-git HEAD build/SmartDialog
+
+## make bench-validate: connector validate over every corpus folder in one CLI call against openapi-spec-validator
+## alone (side by side), and the folders with errors before and after the calibration of issue 14
+bench-validate: $(STAMP)
+	$(BIN)/python benchmarks/validate_corpus.py
 
 ## make bench-import: import the whole shared corpus (round-trip share, import times, the largest file)
 bench-import: $(STAMP)

@@ -1,5 +1,6 @@
 """Time `connector deploy` against the peer tool it wraps, the bare `paconn create/update`, both run against
-the local stand-in (loopback, real paconn 0.0.21). Shows what deploy's checks cost on top of paconn.
+the local stand-in (loopback, real paconn 0.0.21). Shows what deploy's checks, and its token refresh when the
+access token has expired (what every CI run finds), cost on top of paconn.
 
     .venv/bin/python benchmarks/deploy.py [FOLDER] [--runs N]
 
@@ -27,6 +28,7 @@ from connector.deploy.runner import default_venv, ensure_paconn  # noqa: E402
 from connector.testing.standin import StandIn  # noqa: E402
 
 CONNECTOR = Path(sys.executable).with_name("connector")
+BENCH_CLIENT_ID = "b3ac11e0-0000-4000-8000-00000000be9c"
 
 
 def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -65,27 +67,41 @@ def main() -> None:
         shutil.copytree(source, bare)
         props = json.loads((bare / "apiProperties.json").read_text())
         props["properties"].pop("stackOwner", None)
-        props["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] = "b3ac11e0-0000-4000-8000-00000000be9c"
+        props["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] = BENCH_CLIENT_ID
         (bare / "apiProperties.json").write_text(json.dumps(props))
         settings = json.loads((source / "settings.json").read_text())
         settings.update(environment=envname, powerAppsUrl=standin.url)
         (bare / "settings.json").write_text(json.dumps(settings))
         deploy = [str(CONNECTOR), "deploy", str(folder), "--environment", envname, "--power-apps-url", standin.url,
-                  "--client-id", "b3ac11e0-0000-4000-8000-00000000be9c"]
+                  "--client-id", BENCH_CLIENT_ID]
         paconn_create = [str(paconn), "create", "-s", "settings.json", "--secret", "bench-secret", "-w"]
         paconn_update = [str(paconn), "update", "-s", "settings.json", "--secret", "bench-secret"]
-        rows = [  # (name, argv, working folder); the bare update runs on the connector the bare create made last
-            ("paconn create (bare)", paconn_create, bare),
-            ("paconn update (bare)", paconn_update, bare),
-            ("connector deploy --create --no-validate", deploy + ["--create", "--no-validate"], tmp),
-            ("connector deploy --create", deploy + ["--create"], tmp),
-            ("connector deploy (update, recorded id)", deploy, tmp),
+        def expire() -> None:  # an access token past its time, with a refresh token: what CI finds every run
+            standin.write_token_file(home, expires_in=-60, refresh_token=True)
+
+        rows = [  # (name, argv, working folder, before each run); the bare update runs on the connector the
+            # bare create made last
+            ("paconn create (bare)", paconn_create, bare, None),
+            ("paconn update (bare)", paconn_update, bare, None),
+            ("connector deploy --create --no-validate", deploy + ["--create", "--no-validate"], tmp, None),
+            ("connector deploy --create", deploy + ["--create"], tmp, None),
+            ("connector deploy (update, recorded id)", deploy, tmp, None),
+            ("connector deploy (update, token refreshed first)", deploy, tmp, expire),
         ]
-        results = {name: [timed(argv, env, cwd) for _ in range(runs)] for name, argv, cwd in rows}
+        results = {}
+        for name, argv, cwd, before in rows:
+            times = []
+            for _ in range(runs):
+                if before:
+                    before()
+                times.append(timed(argv, env, cwd))
+            results[name] = times
+        standin.write_token_file(home)
         print(f"\n{'what (stand-in on loopback, ' + str(runs) + ' runs)':48} {'median s':>9} {'fastest s':>10}")
         for name, times in results.items():
             print(f"{name:48} {statistics.median(times):9.3f} {min(times):10.3f}")
-        print(f"\nthe stand-in received {len(standin.calls)} calls; {len(standin.connectors)} connectors created")
+        print(f"\nthe stand-in received {len(standin.calls)} calls; {len(standin.connectors)} connectors created; "
+              f"{len(standin.grants_of('refresh_token'))} refresh grants")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,19 @@ so the rules below are written once:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "patch")
 """Swagger 2.0's operations of a path item, in the order generated files list them."""
+
+PATH_VARIABLE = re.compile(r"{([^{}]+)}")
+"""A ``{name}`` template variable of a path (group 1: the name)."""
+
+
+def path_variables(path: str) -> list[str]:
+    """The template variables of a path, in order: ``/a/{b}/{c}`` gives ``['b', 'c']``."""
+    return PATH_VARIABLE.findall(path)
 
 
 # -- JSON pointers --------------------------------------------------------------------------------------------
@@ -183,3 +192,38 @@ __all__ = [
     "merge_parameters", "operations_by_id", "parameter_key", "pointer", "pointer_parts", "ref_cycle",
     "resolve_ref",
 ]
+
+
+# -- the model's names for swagger keys -----------------------------------------------------------------------
+
+KEYS: dict[str, dict[str, str]] = {
+    # a schema node (a Field adds nothing here: its name and required flag live in the parent object)
+    "schema": {
+        "type": "type", "format": "format", "title": "title", "description": "description",
+        "label": "x-ms-summary", "visibility": "x-ms-visibility", "enum": "enum", "default": "default",
+        "items": "items", "min_items": "minItems", "additional_properties": "additionalProperties",
+        "dropdown": "x-ms-dynamic-values", "notification_url": "x-ms-notification-url",
+    },
+    # a parameter's own keys; a non-body parameter's value keywords come from its schema (the row above)
+    "parameter": {
+        "name": "name", "location": "in", "required": "required", "description": "description",
+        "label": "x-ms-summary", "visibility": "x-ms-visibility", "url_encoding": "x-ms-url-encoding",
+    },
+    "operation": {
+        "tags": "tags", "summary": "summary", "description": "description", "id": "operationId",
+        "consumes": "consumes", "produces": "produces", "parameters": "parameters", "responses": "responses",
+        "deprecated": "deprecated", "visibility": "x-ms-visibility", "trigger": "x-ms-trigger",
+        "trigger_hint": "x-ms-trigger-hint",
+    },
+    "dropdown": {
+        "operation": "operationId", "args": "parameters", "collection": "value-collection", "value": "value-path",
+        "title": "value-title",
+    },
+    "response": {"description": "description", "schema": "schema"},
+}
+"""Model field -> swagger key, per kind of node, in the order generated files write the keys. The emitter
+(``connector.generate.swagger``) writes from it and the importer reads back through it; a new field is one
+row here plus its value conversion, if any, in both."""
+
+FIELDS: dict[str, dict[str, str]] = {kind: {key: name for name, key in row.items()} for kind, row in KEYS.items()}
+"""The inverse of ``KEYS``: swagger key -> model field, per kind of node."""

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +49,12 @@ def on_config(config):
     docs_dir = Path(config["docs_dir"])
     extra = unlisted_pages(docs_dir, config["nav"])
     if extra:
-        config["nav"].append({"Guides": [{_title(docs_dir / p): p} for p in extra]})
+        entries = [{_title(docs_dir / p): p} for p in extra]
+        guides = next((e for e in config["nav"] if isinstance(e, dict) and isinstance(e.get("Guides"), list)), None)
+        if guides is None:
+            config["nav"].append({"Guides": entries})
+        else:
+            guides["Guides"].extend(entries)
     return config
 
 
@@ -69,15 +73,15 @@ def on_files(files, config):
 # -- the rule table ------------------------------------------------------------------------------------------
 
 def rules() -> list[dict]:
-    """Every validate rule as {id, name, severity, summary, fix}, sorted by id."""
+    """Every validate rule as {id, name, severity, summary, fix, source}, sorted by id."""
     listed = _rules_from_cli()
     if listed:
         return listed
     from connector.validate import catalog  # noqa: F401  (registers the rules)
     from connector.validate.findings import RULES
 
-    return [{"id": r.id, "name": r.slug, "severity": r.severity.value, "summary": r.summary, "fix": r.fix}
-            for r in sorted(RULES.values(), key=lambda r: r.id)]
+    return [{"id": r.id, "name": r.slug, "severity": r.severity.value, "summary": r.summary, "fix": r.fix,
+             "source": getattr(r, "source", "")} for r in sorted(RULES.values(), key=lambda r: r.id)]
 
 
 def _rules_from_cli() -> list[dict] | None:
@@ -101,7 +105,7 @@ def _rules_from_cli() -> list[dict] | None:
             return None
         out.append({"id": item.get("id") or item.get("rule"), "name": item.get("name") or item.get("slug", ""),
                     "severity": item.get("severity", ""), "summary": item.get("summary", ""),
-                    "fix": item.get("fix", "")})
+                    "fix": item.get("fix", ""), "source": item.get("source", "")})
     return sorted(out, key=lambda r: r["id"]) or None
 
 
@@ -110,10 +114,14 @@ def _cell(text: str) -> str:
 
 
 def rule_table() -> str:
-    lines = ["| id | name | severity | checks | fix |", "|---|---|---|---|---|"]
+    lines = ["| id | severity | rule: what it checks, how to fix it |", "|---|---|---|"]
     for r in rules():
-        lines.append(f"| <span id=\"{r['id']}\">{r['id']}</span> | `{r['name']}` | {r['severity']} | "
-                     f"{_cell(r['summary'])} | {_cell(r['fix'])} |")
+        text = f"`{r['name']}`: {_cell(r['summary'])}"
+        if r.get("fix"):
+            text += f"<br>**Fix:** {_cell(r['fix'])}"
+        if r.get("source"):
+            text += f"<br>*Source:* {_cell(r['source'])}"
+        lines.append(f"| <span id=\"{r['id']}\">{r['id']}</span> | {r['severity']} | {text} |")
     return "\n".join(lines)
 
 

@@ -21,10 +21,10 @@ from connector.model import (Connector, Dropdown, Operation, Ref, Response, body
 from conftest import BUILD, DATA, ROOT
 
 GOOD = Operation(id="GetThing", method="GET", path="/things/{id}", summary="Get thing",
-                 description="Gets a thing.", parameters=(path("id", "Id", "The id."),),
+                 description="Gets a thing.", parameters=(path("id", label="Id", description="The id."),),
                  responses=(Response(status="200", description="OK"),))
 HELPER = Operation(id="ListThings", method="GET", path="/things", visibility="internal", summary="List things",
-                   description="Lists things.", parameters=(header("Kind", "Kind", "Kind.", required=True,
+                   description="Lists things.", parameters=(header("Kind", label="Kind", description="Kind.", required=True,
                                                                         default="a"),),
                    responses=(Response(status="200", description="OK"),))
 
@@ -65,44 +65,44 @@ def test_path_parameter_not_required():
 
 
 def test_dropdown_to_unknown_operation():
-    p = header("Kind", "Kind", "Kind.", dropdown=Dropdown(operation="Nope", value="id"))
+    p = header("Kind", label="Kind", description="Kind.", dropdown=Dropdown(operation="Nope", value="id"))
     msg = only_problem(make(replace(GOOD, parameters=GOOD.parameters + (p,))))
     assert "operation 'GetThing', parameter 'Kind'" in msg and "'Nope', which is not declared" in msg
 
 
 def test_dropdown_reference_to_missing_parameter():
-    p = header("Kind", "Kind", "Kind.", dropdown=Dropdown(operation=HELPER, value="id", args={"Kind": Ref("Missing")}))
+    p = header("Kind", label="Kind", description="Kind.", dropdown=Dropdown(operation=HELPER, value="id", args={"Kind": Ref("Missing")}))
     msg = only_problem(make(replace(GOOD, parameters=GOOD.parameters + (p,)), HELPER))
     assert "parameter 'Kind'" in msg and "refers to parameter 'Missing'" in msg and "refer to one of: id, Kind" in msg
 
 
 def test_dropdown_argument_the_called_operation_lacks():
-    p = header("Kind", "Kind", "Kind.", dropdown=Dropdown(operation=HELPER, value="id", args={"Nope": "x"}))
+    p = header("Kind", label="Kind", description="Kind.", dropdown=Dropdown(operation=HELPER, value="id", args={"Nope": "x"}))
     msg = only_problem(make(replace(GOOD, parameters=GOOD.parameters + (p,)), HELPER))
     assert "passes 'Nope'" in msg and "use one of: Kind" in msg
 
 
 def test_internal_required_parameter_without_default():
-    p = header("Mode", "Mode", "Mode.", required=True, visibility="internal")
+    p = header("Mode", label="Mode", description="Mode.", required=True, visibility="internal")
     msg = only_problem(make(replace(GOOD, parameters=GOOD.parameters + (p,))))
     assert "parameter 'Mode'" in msg and "needs a default" in msg
 
 
 def test_internal_required_body_field_without_default():
-    b = body(object_schema(string("mode", "Mode", "Mode.", required=True, visibility="internal")))
+    b = body(object_schema(string("mode", label="Mode", description="Mode.", required=True, visibility="internal")))
     msg = only_problem(make(replace(GOOD, method="POST", parameters=GOOD.parameters + (b,))))
     assert "parameter 'body'.mode" in msg and "needs a default" in msg
 
 
 def test_body_on_get():
-    b = body(object_schema(string("x", "X", "X.")))
+    b = body(object_schema(string("x", label="X", description="X.")))
     msg = only_problem(make(replace(GOOD, parameters=GOOD.parameters + (b,))))
     assert "GET operation cannot take a body" in msg
 
 
 def test_more_than_one_body():
-    b1 = body(object_schema(string("x", "X", "X.")))
-    b2 = body(object_schema(string("y", "Y", "Y.")), name="other")
+    b1 = body(object_schema(string("x", label="X", description="X.")))
+    b2 = body(object_schema(string("y", label="Y", description="Y.")), name="other")
     msg = only_problem(make(replace(GOOD, method="POST", parameters=GOOD.parameters + (b1, b2))))
     assert "2 body parameters" in msg and "at most one body" in msg
 

@@ -180,13 +180,17 @@ def read_entry(home: Path | None = None) -> dict[str, Any] | None:
 
 def write_entry(entry: dict[str, Any], path: Path) -> Path:
     """Write a token entry with mode 0600 (as paconn does), replacing the file in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(entry, handle)
-    os.chmod(tmp, 0o600)  # an existing .tmp keeps its old mode through O_CREAT
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)
+        os.chmod(tmp, 0o600)  # an existing .tmp keeps its old mode through O_CREAT
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConnectorError(f"cannot write the token file {path} ({exc.strerror or exc}); check that its folder "
+                             f"is writable") from None
     return path
 
 
@@ -289,10 +293,15 @@ def ensure_fresh(home: Path | None = None, *, authority: str | None = None, marg
         raise LoginError(f"paconn is not signed in: {path} does not exist. Sign in once with "
                          f"`{login_command()}` (device code: open the printed URL, enter the code)")
     now = time.time() if now is None else now
-    try:
-        left = float(entry.get("expires_on", 0)) - now if entry.get("access_token") else -1.0
-    except (TypeError, ValueError):
-        left = -1.0
+    if not entry.get("access_token"):
+        left = -1.0  # a file holding only a refresh token: complete it
+    elif "expires_on" not in entry:
+        left = float("inf")  # paconn, too, takes a token without expires_on as good
+    else:
+        try:
+            left = float(entry["expires_on"]) - now
+        except (TypeError, ValueError):
+            left = -1.0
     if left >= margin or not entry.get("refresh_token"):
         return Freshness(entry, False, path)
     state = "has expired" if left <= 0 else f"expires in {int(left)} s"

@@ -105,9 +105,9 @@ def _dry_run(options: DeployOptions, secret: str | None, dump: Path | None) -> N
                        client_id=options.client_id or DRY_RUN_CLIENT_ID)
         click.echo(f"deploy: dry run against the stand-in at {standin.url}")
         created = run_deploy(replace(base, mode="create"), secret=secret, echo=click.echo, home=Path(home),
-                             env=env, use_record=False)
+                             env=env, use_record=False, ci_outputs=False)
         run_deploy(replace(base, mode="update", connector_id=created.connector_id, validate=False), secret=secret,
-                   echo=click.echo, home=Path(home), env=env, use_record=False)
+                   echo=click.echo, home=Path(home), env=env, use_record=False, ci_outputs=False)
         click.echo("deploy: dry run: the stand-in received")
         for call in standin.calls:
             click.echo(f"  {call.method:5} {call.path} -> {call.status}")

@@ -1,10 +1,12 @@
 """``connector deploy`` as a function: check the built folder, check paconn's sign-in (refreshing its access
-token first when it expires within 15 minutes, see :mod:`.auth`), the environment and the connector id, then run the real paconn create or update on a temporary copy of the folder, and record
-the connector id beside the folder.
+token first when it expires within 15 minutes, see :mod:`.auth`), the environment and the connector id, then
+run the real paconn create or update on a temporary copy of the folder, and record the connector id beside the
+folder.
 
 Exit codes (the CLI's): 0 deployed; 1 the folder failed its checks, or the service or paconn failed;
 2 usage (options, CONNECTOR_CLIENT_SECRET or the client id missing); 3 paconn is not signed in, or its token
-expired and cannot be refreshed (refresh token revoked or expired), or was rejected; 4 the environment or the connector id to update does not exist.
+expired and cannot be refreshed (refresh token revoked or expired), or was rejected; 4 the environment or the
+connector id to update does not exist.
 """
 
 from __future__ import annotations
@@ -225,9 +227,11 @@ def _remote_checks(client: PowerPlatform, environment: str, connector_id: str | 
 
 
 def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path | None = None,
-           env: dict[str, str] | None = None, use_record: bool = True, python: Path | None = None) -> DeployResult:
+           env: dict[str, str] | None = None, use_record: bool = True, python: Path | None = None,
+           ci_outputs: bool = True) -> DeployResult:
     """Deploy ``options.folder``. ``home`` is where paconn's token lives (default: the user's home); ``env``
-    the paconn process's environment (default: ours); ``use_record`` reads and writes the deploy record."""
+    the paconn process's environment (default: ours); ``use_record`` reads and writes the deploy record;
+    ``ci_outputs`` hands the token file to GitHub Actions (step outputs, masked), off for dry runs."""
     _check_options(options)
     folder = Path(options.folder)
     built = load_folder(folder, secret)
@@ -241,7 +245,8 @@ def deploy(options: DeployOptions, *, secret: str | None, echo: Echo, home: Path
     if options.token_output is not None:
         save_token_output(fresh.entry, options.token_output)
         echo(f"deploy: token file {'(rotated) ' if fresh.refreshed else ''}written to {options.token_output}")
-    github_actions_outputs(fresh.entry, options.token_output or fresh.path, echo)
+    if ci_outputs:
+        github_actions_outputs(fresh.entry, options.token_output or fresh.path, echo)
     token = read_token(home)
 
     settings = built.settings

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..importer.compare import strict_equal
+from ..jsonio import strict_equal
 from ..swaggerdoc import deref_chain, effective_parameters, iter_operations, pointer
 
 BREAKING, HARMLESS = "breaking", "harmless"

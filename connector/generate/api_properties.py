@@ -1,7 +1,7 @@
 """apiProperties.json: the connection (OAuth 2.0), brand colour, publisher and the script's operations.
 
-Rendered from the repository's top-level ``apiProperties.json.j2``, then parsed and written canonically, so
-the template may be laid out for people while the file's bytes stay deterministic. No secret is written:
+Rendered from the template ``apiProperties.json.j2`` (see ``connector/generate/templating.py``), then parsed
+and written canonically, so the template may be laid out for people while the file's bytes stay deterministic. No secret is written:
 the client id is the model's placeholder and the secret is given to paconn (``--secret``) at deploy time.
 """
 

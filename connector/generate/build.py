@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -66,9 +68,13 @@ def render(connector: Connector, context: BuildContext = BuildContext()) -> dict
 
 
 def build(connector: Connector, out: Path | None = None, context: BuildContext = BuildContext(),
-          force: bool = False) -> BuildResult:
+          force: bool = False, model_file: Path | None = None) -> BuildResult:
+    """``model_file``: the Python file the connector was declared in, recorded in the manifest (relative to the
+    output folder) for validate's fixes."""
     target = Path(out) if out is not None else default_out(connector, profile=context.profile)
     folder = OutputFolder(target, force=force)
+    if model_file is not None:
+        folder.model = Path(os.path.relpath(Path(model_file).resolve(), target.resolve())).as_posix()
     for name, data in render(connector, context).items():
         folder.add(name, data)
     changed = folder.commit()

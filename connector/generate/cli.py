@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..model import ensure_valid, load_model
-from ..model.loader import DEFAULT_MODEL
+from ..model.loader import DEFAULT_MODEL, model_origin
 from .build import BuildContext, build as run_build
 from .profiles import DEFAULT_PROFILE, PROFILES, check_profile
 
@@ -28,7 +28,8 @@ def build(model_path: Path | None, out: Path | None, profile: str, mock_url: str
     """Generate the connector's artifacts from its Python declaration."""
     mock_url = check_profile(profile, mock_url)  # usage errors before the model is even loaded
     connector = ensure_valid(load_model(model_path), source=str(model_path or DEFAULT_MODEL))
-    result = run_build(connector, out, BuildContext(profile=profile, mock_url=mock_url), force=force)
+    result = run_build(connector, out, BuildContext(profile=profile, mock_url=mock_url), force=force,
+                       model_file=model_path or model_origin(DEFAULT_MODEL))
     for f in result.files:
         mark = "wrote" if f in result.changed else "unchanged"
         click.echo(f"{mark:9} {f}")

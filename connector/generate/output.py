@@ -30,6 +30,9 @@ class OutputFolder:
     root: Path
     force: bool = False
     files: dict[str, bytes] = field(default_factory=dict)
+    # the model file the files were generated from, relative to root; recorded in the manifest so that
+    # `connector validate` can name model fields and lines in its fixes
+    model: str | None = None
 
     def add(self, name: str, data: bytes | str) -> None:
         self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
@@ -73,6 +76,9 @@ class OutputFolder:
             if stale.is_file():
                 stale.unlink()
                 changed.append(stale)
-        manifest = {"generator": "connector", "files": {k: sha256(v) for k, v in sorted(self.files.items())}}
+        manifest: dict = {"generator": "connector"}
+        if self.model:
+            manifest["model"] = self.model
+        manifest["files"] = {k: sha256(v) for k, v in sorted(self.files.items())}
         write_bytes(self.root / MANIFEST, dumps(manifest).encode("utf-8"))
         return changed

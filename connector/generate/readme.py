@@ -26,7 +26,7 @@ def readme_md(connector: Connector) -> str:
     oauth = connector.security if isinstance(connector.security, OAuth2) else None
     text = render_template(TEMPLATE, connector=connector, r=connector.readme or Readme(), operations=operations,
                            deprecated=[_name(o) for o in operations if o.deprecated], oauth=oauth,
-                           has_script=bool(connector.transforms) or connector.script_source is not None)
+                           has_script=bool(connector.transforms) or connector.imported.script_source is not None)
     lines = [line.rstrip() for line in text.splitlines()]
     out: list[str] = []
     for line in lines:  # one blank line between blocks, none at the end

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Connector, CorrelationIdHeader, Ref, WebhookLocation
-from ..model.checks import path_variables
+from ..swaggerdoc import PATH_VARIABLE, path_variables
 from .templating import render_template
 
 TEMPLATE = "templates/script.csx.j2"
@@ -22,7 +22,6 @@ TEMPLATE = "templates/script.csx.j2"
 USINGS = ("System", "System.Net.Http", "System.Text.RegularExpressions", "System.Threading.Tasks",
           "Microsoft.Extensions.Logging", "Newtonsoft.Json", "Newtonsoft.Json.Linq")
 
-_VAR = re.compile(r"{([^{}]+)}")
 
 
 def identifier(text: str) -> str:
@@ -43,7 +42,7 @@ def path_regex(base_path: str, path: str, groups: dict[str, str]) -> str:
     """A .NET regex matching the escaped absolute path of a request to ``path`` (named groups for variables)."""
     out, pos = ["^"], 0
     full = base_path + path
-    for m in _VAR.finditer(full):
+    for m in PATH_VARIABLE.finditer(full):
         out.append(regex_escape(quote(full[pos:m.start()], safe="/-._~!$&'()*+,;=:@")))
         out.append(f"(?<{groups[m.group(1)]}>[^/]+)")
         pos = m.end()
@@ -73,7 +72,7 @@ def _location_plan(connector: Connector, t: WebhookLocation) -> dict[str, Any]:
     parts: list[dict[str, str]] = []
     pos = 0
     full = base + delete.path
-    for m in _VAR.finditer(full):
+    for m in PATH_VARIABLE.finditer(full):
         if m.start() > pos:
             parts.append({"literal": quote(full[pos:m.start()], safe="/-._~!$&'()*+,;=:@")})
         parts.append({"var": by_name[m.group(1)]})
@@ -129,6 +128,6 @@ def script_csx(connector: Connector) -> str | None:
 
 
 def emit(connector: Connector, context: object = None) -> str | None:
-    if connector.script_source is not None:  # a hand-written script kept verbatim by `connector import`
-        return connector.script_source
+    if connector.imported.script_source is not None:  # a hand-written script kept verbatim by `connector import`
+        return connector.imported.script_source
     return script_csx(connector)

@@ -19,7 +19,7 @@ SCRIPT = "script.csx"
 
 def settings(connector: Connector) -> dict:
     out = {"apiDefinition": API_DEFINITION, "apiProperties": API_PROPERTIES, "icon": ICON}
-    if connector.transforms or connector.script_source is not None:  # exactly when script.csx is written
+    if connector.transforms or connector.imported.script_source is not None:  # exactly when script.csx is written
         out["script"] = SCRIPT
     return out
 

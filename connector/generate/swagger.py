@@ -1,6 +1,8 @@
-"""The swagger 2.0 emitter: the only module that knows the ``x-ms-*`` keys of apiDefinition.swagger.json.
+"""The swagger 2.0 emitter: turns the model into apiDefinition.swagger.json.
 
-Key order is fixed by this code (not by dict accidents), so the same model always gives the same bytes.
+Which swagger key each model field becomes, and in which order, is ``connector.swaggerdoc.KEYS`` (the
+importer reads back through the same table); this module converts the values. Key order is fixed by that
+table (not by dict accidents), so the same model always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from typing import Any
 
 from ..model import (UNSET, ApiKey, BasicAuth, Connector, Definition, Dropdown, OAuth2, Operation, Parameter, Ref,
                      Response, Schema)
-from ..model.schema import Field
-from ..swaggerdoc import METHODS
+from ..swaggerdoc import KEYS, METHODS
 
+
+def _present(value: Any) -> bool:
+    """Whether a field's value is written: unset markers, None, False and empty sequences are not."""
+    return value is not None and value is not UNSET and value is not False and value != ()
 
 
 class SwaggerEmitter:
@@ -35,7 +40,7 @@ class SwaggerEmitter:
         if c.produces is not None:
             doc["produces"] = list(c.produces)
         doc["paths"] = self.paths()
-        for item in c.declarations:  # declared once even when no operation refers to them
+        for item in c.imported.declarations:  # declared once even when no operation refers to them
             if isinstance(item, Parameter):
                 self.parameter(item)
             elif isinstance(item, Response):
@@ -74,7 +79,7 @@ class SwaggerEmitter:
             contact = {k: v for k, v in (("name", c.contact.name), ("url", c.contact.url),
                                          ("email", c.contact.email)) if v}
             info["contact"] = contact
-        info.update(c.info_extra)
+        info.update(c.imported.info_extra)
         return info
 
     def paths(self) -> dict[str, Any]:
@@ -89,7 +94,7 @@ class SwaggerEmitter:
                 content["schema"] = self.schema(op.notification)
                 item["x-ms-notification-content"] = content
             item.update(op.path_extra)
-        for path, extra in self.connector.paths_extra.items():  # path items without operations
+        for path, extra in self.connector.imported.paths_extra.items():  # path items without operations
             paths.setdefault(path, {}).update(extra)
         for path, item in paths.items():
             methods = sorted((k for k in item if k in METHODS), key=METHODS.index)
@@ -100,46 +105,30 @@ class SwaggerEmitter:
     # -- operations ------------------------------------------------------------------------------------
     def operation(self, op: Operation) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        if op.tags:
-            out["tags"] = list(op.tags)
-        if op.summary is not None:
-            out["summary"] = op.summary
-        if op.description is not None:
-            out["description"] = op.description
-        out["operationId"] = op.id
-        if op.consumes is not None:
-            out["consumes"] = list(op.consumes)
-        if op.produces is not None:
-            out["produces"] = list(op.produces)
-        out["parameters"] = [self.parameter(p) for p in op.parameters]
-        out["responses"] = {r.status: self.response(r) for r in op.responses}
-        if op.deprecated:
-            out["deprecated"] = True
-        if op.visibility:
-            out["x-ms-visibility"] = op.visibility
-        if op.trigger:
-            out["x-ms-trigger"] = op.trigger
-        if op.trigger_hint:
-            out["x-ms-trigger-hint"] = op.trigger_hint
+        for name, key in KEYS["operation"].items():
+            if name == "parameters":
+                out[key] = [self.parameter(p) for p in op.parameters]
+            elif name == "responses":
+                out[key] = {r.status: self.response(r) for r in self.connector.responses_of(op)}
+            elif _present(value := getattr(op, name)):
+                out[key] = list(value) if isinstance(value, tuple) else value
+            elif name in ("consumes", "produces") and value == ():
+                out[key] = []
         out.update(op.extra)
         return out
 
     def parameter(self, p: Parameter) -> dict[str, Any]:
         out: dict[str, Any] = {"name": p.name, "in": p.location, "required": p.required}
         if p.location == "body":
-            if p.description is not None:
-                out["description"] = p.description
-            if p.summary is not None:
-                out["x-ms-summary"] = p.summary
-            if p.visibility:
-                out["x-ms-visibility"] = p.visibility
+            for name in ("description", "label", "visibility"):
+                if _present(value := getattr(p, name)):
+                    out[KEYS["parameter"][name]] = value
             out["schema"] = self.schema(p.schema) if p.schema is not None else {}
-            out.update(p.extra)
         else:
-            out.update(self._keywords(p))
+            out.update(self._keywords(p.schema if p.schema is not None else Schema(), p))
             if p.url_encoding:
-                out["x-ms-url-encoding"] = p.url_encoding
-            out.update(p.extra)
+                out[KEYS["parameter"]["url_encoding"]] = p.url_encoding
+        out.update(p.extra)
         if p.shared:
             self.shared_parameters[p.shared] = out
             return {"$ref": f"#/parameters/{p.shared}"}
@@ -156,7 +145,7 @@ class SwaggerEmitter:
         return out
 
     # -- schemas ---------------------------------------------------------------------------------------
-    def schema(self, s: Schema) -> dict[str, Any]:
+    def schema(self, s: Schema | Definition) -> dict[str, Any]:
         if isinstance(s, Definition):
             if s.name not in self.definitions:
                 self.definitions[s.name] = {}  # reserve first: a definition may refer to itself
@@ -172,37 +161,32 @@ class SwaggerEmitter:
         out.update(s.extra)
         return out
 
-    def _keywords(self, s: Schema) -> dict[str, Any]:
-        """The keywords a parameter and a schema share, in one fixed order."""
+    def _keywords(self, s: Schema, owner: Parameter | None = None) -> dict[str, Any]:
+        """The keywords of schema ``s`` in ``KEYS["schema"]`` order; a non-body parameter ``owner`` gives the
+        label, description and visibility (the rest is its value's schema)."""
         out: dict[str, Any] = {}
-        if s.type is not None:
-            out["type"] = s.type
-        if s.format is not None:
-            out["format"] = s.format
-        if s.title is not None:
-            out["title"] = s.title
-        if s.description is not None:
-            out["description"] = s.description
-        if s.summary is not None:
-            out["x-ms-summary"] = s.summary
-        if s.visibility is not None:
-            out["x-ms-visibility"] = s.visibility
-        if s.enum is not None:
-            out["enum"] = list(s.enum)
-        if s.default is not UNSET:
-            out["default"] = s.default
-        if s.items is not None:
-            out["items"] = self.schema(s.items)
-        if s.min_items is not None:
-            out["minItems"] = s.min_items
-        if isinstance(s.additional_properties, Schema):
-            out["additionalProperties"] = self.schema(s.additional_properties)
-        elif isinstance(s.additional_properties, bool):
-            out["additionalProperties"] = s.additional_properties
-        if s.dropdown is not None:
-            out["x-ms-dynamic-values"] = dynamic_values(s.dropdown)
-        if s.notification_url:
-            out["x-ms-notification-url"] = True
+        for name, key in KEYS["schema"].items():
+            holder = owner if owner is not None and name in ("label", "description", "visibility") else s
+            value = getattr(holder, name)
+            if name == "default":
+                if value is not UNSET:
+                    out[key] = value
+            elif name == "enum":
+                if value is not None:
+                    out[key] = list(value)
+            elif name == "additional_properties":
+                if isinstance(value, bool):
+                    out[key] = value
+                elif value is not None:
+                    out[key] = self.schema(value)
+            elif not _present(value):
+                continue
+            elif name == "items":
+                out[key] = self.schema(value)
+            elif name == "dropdown":
+                out[key] = dynamic_values(value)
+            else:
+                out[key] = value
         return out
 
 
@@ -226,16 +210,15 @@ def security_definition(s: OAuth2 | ApiKey | BasicAuth) -> dict[str, Any]:
 
 
 def dynamic_values(dd: Dropdown) -> dict[str, Any]:
-    out: dict[str, Any] = {"operationId": dd.operation_id}
-    if dd.args:
-        out["parameters"] = {k: ({"parameter": v.parameter} if isinstance(v, Ref) else v)
-                             for k, v in dd.args.items()}
-    if dd.collection:
-        out["value-collection"] = dd.collection
-    if dd.value:
-        out["value-path"] = dd.value
-    if dd.title:
-        out["value-title"] = dd.title
+    out: dict[str, Any] = {}
+    for name, key in KEYS["dropdown"].items():
+        if name == "operation":
+            out[key] = dd.operation_id
+        elif name == "args":
+            if dd.args:
+                out[key] = {k: ({"parameter": v.parameter} if isinstance(v, Ref) else v) for k, v in dd.args.items()}
+        elif getattr(dd, name):
+            out[key] = getattr(dd, name)
     out.update(dd.extra)
     return out
 
@@ -244,4 +227,4 @@ def to_swagger(connector: Connector) -> dict[str, Any]:
     return SwaggerEmitter(connector).document()
 
 
-__all__ = ["SwaggerEmitter", "to_swagger", "dynamic_values", "security_definition", "Field"]
+__all__ = ["SwaggerEmitter", "to_swagger", "dynamic_values", "security_definition"]

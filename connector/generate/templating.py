@@ -1,10 +1,10 @@
 """The jinja2 templates of the generated files, and the filters they share.
 
-The templates have ONE source: the repository's top-level ``apiProperties.json.j2`` and ``templates/``. When
-the package runs from a checkout (the editable install, or ``python -m`` in the repository) they are read
-from there, so an edit shows up in the next build. An installed wheel has no checkout; it carries
-``connector/_templates/``, whose entries are symbolic links to those same files (setuptools copies their
-content into the wheel), so the wheel has the same bytes and nothing is written twice.
+The templates ship inside the package, in ``connector/generate/templates/`` (no symbolic links: they break on
+Windows checkouts). A project may override each one with a file of its own layout: ``apiProperties.json.j2``
+and ``templates/<name>.j2`` at the top of its checkout. This repository keeps those files as the
+user-editable entry points; each is one ``{% extends "packaged/<name>" %}`` line, so the text is written
+once, in the package, and an edit of the top-level file shows up in the next build.
 """
 
 from __future__ import annotations
@@ -12,23 +12,49 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 
 PACKAGE = Path(__file__).resolve().parents[1]  # .../connector
 REPO_ROOT = PACKAGE.parent
-PACKAGED = PACKAGE / "_templates"
+PACKAGED = Path(__file__).resolve().parent / "templates"
+PACKAGED_PREFIX = "packaged/"  # a template name that always means the packaged file (for {% extends %})
 
-# template name (relative to the root) -> what it renders
+# template name (relative to a project's root) -> what it renders
 TEMPLATES = ("apiProperties.json.j2", "templates/script.csx.j2", "templates/readme.md.j2")
 
 
-def template_root() -> Path:
-    """Where the templates are read from: the checkout when there is one, else the packaged copy."""
-    if (REPO_ROOT / TEMPLATES[0]).is_file() and (REPO_ROOT / "templates").is_dir():
+def template_root() -> Path | None:
+    """The directory whose top-level templates override the packaged ones: the checkout the package runs
+    from, when it has them; None (packaged templates only) for an installed package."""
+    if (REPO_ROOT / TEMPLATES[0]).is_file() or (REPO_ROOT / "templates").is_dir():
         return REPO_ROOT
-    return PACKAGED
+    return None
+
+
+class TemplateLoader(jinja2.BaseLoader):
+    """``name`` from ``root`` when that file exists, else the packaged file of the same base name;
+    ``packaged/<name>`` is always the packaged file."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+
+    def path_of(self, name: str) -> Path:
+        if name.startswith(PACKAGED_PREFIX):
+            return PACKAGED / name[len(PACKAGED_PREFIX):]
+        if self.root is not None and (self.root / name).is_file():
+            return self.root / name
+        return PACKAGED / Path(name).name
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.path_of(template)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError:
+            raise jinja2.TemplateNotFound(template) from None
+        mtime = path.stat().st_mtime
+        return source, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
 
 
 def json_filter(value: Any) -> str:
@@ -62,9 +88,9 @@ def markdown_inline(value: Any) -> str:
 
 
 @lru_cache(maxsize=4)
-def environment(root: Path | None = None) -> jinja2.Environment:
+def environment(root: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root or template_root())),
+        loader=TemplateLoader(root),
         undefined=jinja2.StrictUndefined,  # a misspelt name is an error, never an empty string
         autoescape=False,
         keep_trailing_newline=True,

@@ -35,7 +35,7 @@ class ImportResult:
 def docstring(connector: Connector, source_name: str, out_name: str) -> str:
     paragraphs = [f"{connector.title}: imported from {source_name} by `connector import`.",
                   f"Build it with `connector build --model {out_name}`. What the model has no field for is kept "
-                  "verbatim in the `extra` mappings (and `properties_extra` for apiProperties.json), so the build "
+                  "verbatim in the `extra` mappings (and `imported.properties_extra` for apiProperties.json), so the build "
                   "gives it back."]
     return "\n\n".join(textwrap.fill(p, width=100, break_long_words=False, break_on_hyphens=False)
                        for p in paragraphs)
@@ -53,7 +53,7 @@ def import_connector(swagger: Any, *, properties: Any = None, script: str | None
         connector, more = read_properties(connector, properties)
         kept += more
     if script is not None:
-        connector = replace(connector, script_source=script)
+        connector = replace(connector, imported=replace(connector.imported, script_source=script))
     source = write_module(connector, docstring=docstring(connector, source_name, out_name),
                           script_file=script_file if script is not None else None)
     return ImportResult(connector=connector, source=source, kept=kept, problems=check(connector))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConnectorError, UsageError
-from ..jsonio import load_json_file, write_text
+from ..jsonio import MAX_FILE_SIZE_ENV, load_json_text, max_file_size, read_input, write_text
 from ..generate.swagger import SwaggerEmitter
 from ..model import load_model
 from ..swaggerdoc import too_deep
@@ -24,8 +24,13 @@ HOW = {
 }
 
 
-def _load(path: Path, what: str):
-    doc = load_json_file(path)
+def _load(path: Path, what: str, limit: int | None = None):
+    """The JSON of a file as the platform reads it: regular files only, under the size cap; trailing commas,
+    comments and raw control characters are accepted with a warning (the module and the build write strict JSON)."""
+    doc = load_json_text(read_input(path, limit), lenient=True)
+    for w in doc.warnings:
+        click.echo(f"warning: {path}:{w.line}:{w.column}: {w.message} is not strict JSON (the platform's parser "
+                   "accepts it; the build writes strict JSON)", err=True)
     if doc.problem is not None:
         p = doc.problem
         line, column = p.line, p.column
@@ -51,18 +56,20 @@ def _load(path: Path, what: str):
               help="The Python module to write (FILE.py).")
 @click.option("--force", is_flag=True, help="Overwrite FILE.py (and its script file) when they exist.")
 @click.option("-v", "--verbose", is_flag=True, help="List every JSON pointer, not only the first few per key.")
+@click.option("--max-file-size", "max_size", metavar="BYTES",
+              help=f"Refuse input files larger than this (K, M, G suffixes; default ${MAX_FILE_SIZE_ENV} or 32M).")
 def import_(swagger: Path, properties_path: Path | None, script_path: Path | None, out: Path, force: bool,
-            verbose: bool) -> None:
+            verbose: bool, max_size: str | None = None) -> None:
     """Import an existing connector (apiDefinition.swagger.json, or a folder holding it) into a Python module
     that declares it in the model; `connector build --model FILE.py` regenerates it."""
     if swagger.is_dir():
         folder = swagger
         swagger = folder / "apiDefinition.swagger.json"
-        if not swagger.is_file():
+        if not swagger.exists():  # exists, not is_file: a FIFO or a link to a device is refused when read
             raise UsageError(f"{folder} has no apiDefinition.swagger.json; pass the swagger file itself.")
-        if properties_path is None and (folder / "apiProperties.json").is_file():
+        if properties_path is None and (folder / "apiProperties.json").exists():
             properties_path = folder / "apiProperties.json"
-        if script_path is None and (folder / "script.csx").is_file():
+        if script_path is None and (folder / "script.csx").exists():
             script_path = folder / "script.csx"
     if out.suffix != ".py":
         raise UsageError(f"--out {out}: the module must be a .py file.")
@@ -71,9 +78,10 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
         if target is not None and target.exists() and not force:
             raise UsageError(f"{target} exists; pass --force to overwrite it, or choose another --out.")
 
-    data = _load(swagger, "the swagger")
-    properties = _load(properties_path, "apiProperties.json") if properties_path is not None else None
-    script = script_path.read_bytes().decode("utf-8") if script_path is not None else None
+    limit = max_file_size(max_size)
+    data = _load(swagger, "the swagger", limit)
+    properties = _load(properties_path, "apiProperties.json", limit) if properties_path is not None else None
+    script = read_input(script_path, limit).decode("utf-8") if script_path is not None else None
     try:
         result = import_connector(data, properties=properties, script=script, source_name=swagger.name,
                                   out_name=out.name, script_file=script_file.name if script_file else None)

@@ -17,9 +17,9 @@ Scalars compare strictly: ``true`` is not ``1`` and ``1`` is not ``"1"``.
 
 from __future__ import annotations
 
-import math
-from typing import Any, Iterator
+from typing import Any
 
+from ..jsonio import scalar_equal as _scalar_equal
 from ..swaggerdoc import METHODS, merge_parameters, pointer, resolve_ref
 
 EMPTY_EQUALS_ABSENT = ("definitions", "parameters", "responses", "securityDefinitions", "tags")
@@ -142,14 +142,6 @@ class _Comparer:
         return False
 
 
-def _scalar_equal(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return a == b
-
-
 def _short(value: Any) -> str:
     import json
 
@@ -169,11 +161,3 @@ def differences(a: Any, b: Any, limit: int = 20) -> list[str]:
 def semantically_equal(a: Any, b: Any) -> bool:
     return not differences(a, b, limit=1)
 
-
-def strict_equal(a: Any, b: Any) -> bool:
-    """Deep equality without any normalisation except key order; scalars compare strictly."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
-    return _scalar_equal(a, b)

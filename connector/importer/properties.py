@@ -2,7 +2,7 @@
 
 What the model has a field for is set on it (brand colour, publisher, stack owner, capabilities, the OAuth
 client settings).
-The whole ``properties`` object is first kept verbatim in ``Connector.properties_extra``; then, when a build
+The whole ``properties`` object is first kept verbatim in ``Connector.imported.properties_extra``; then, when a build
 emitter for apiProperties.json is registered, each verbatim key the emitter already reproduces from the model
 is dropped again. What remains is exactly what the model cannot say, so the build gives the file back whether
 or not an apiProperties emitter exists, and the module stays as short as the emitter allows.
@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..model import Connector, OAuth2
-from .compare import strict_equal
+from ..jsonio import strict_equal
 from .swagger import Kept, Unsupported
 
 ARTIFACT = "apiProperties.json"
@@ -55,9 +55,10 @@ def read_properties(connector: Connector, doc: Any) -> tuple[Connector, list[Kep
         if isinstance(refresh, str):
             settings["refresh_url"] = refresh
         changes["security"] = replace(connector.security, **settings)
-    result = replace(connector, **changes, properties_extra=dict(props))
+    result = replace(connector, **changes, imported=replace(connector.imported, properties_extra=dict(props)))
     result = _prune(result, doc)
-    kept = [Kept("/properties/" + k.replace("~", "~0").replace("/", "~1"), k) for k in result.properties_extra]
+    kept = [Kept("/properties/" + k.replace("~", "~0").replace("/", "~1"), k)
+            for k in result.imported.properties_extra]
     return result, kept
 
 
@@ -80,8 +81,9 @@ def _prune(connector: Connector, doc: dict) -> Connector:
             return connector  # no emitter: everything stays verbatim
     except Exception:  # noqa: BLE001 - an emitter that cannot handle this model keeps everything verbatim
         return connector
-    for key in list(connector.properties_extra):
-        trial = replace(connector, properties_extra={k: v for k, v in connector.properties_extra.items() if k != key})
+    for key in list(connector.imported.properties_extra):
+        kept = {k: v for k, v in connector.imported.properties_extra.items() if k != key}
+        trial = replace(connector, imported=replace(connector.imported, properties_extra=kept))
         try:
             if strict_equal(render_properties(trial), doc):
                 connector = trial

@@ -11,6 +11,7 @@ where they fit, so an operation reads like its reference page.
 from __future__ import annotations
 
 import builtins
+import inspect
 import keyword
 import re
 import sys
@@ -18,35 +19,45 @@ from collections import Counter
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, Iterable, Mapping
 
-from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, OAuth2, Operation,
-                     Parameter, Ref, Response, Schema, Throttling)
+from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, Imported, OAuth2,
+                     Operation, Parameter, Ref, Response, Schema, Throttling)
+from ..model import schema as short
 from ..model.schema import Field
 from . import pyformat as fmt
 from .pyformat import Atom, Lazy, Node, call, dict_of, literal, tuple_of
 
 FACTOR_MIN_CHARS = 48
 KWARG_ORDER = {"name": 0, "location": 1, "required": 2, "shared": 15, "extra": 20}
-JSON_FIELDS = frozenset({"extra", "path_extra", "info_extra", "paths_extra", "properties_extra", "default", "enum"})  # a node used twice becomes a variable only when it is longer than this on one line
+JSON_FIELDS = frozenset({"extra", "path_extra", "info_extra", "paths_extra", "properties_extra", "default", "enum"})
+MODEL_DEFAULTS: dict[str, Any] = {}  # attribute -> its default in the model types (for the helper fit test)
+for _cls in (Schema, Field, Parameter):
+    for _f in fields(_cls):
+        if _f.default is not MISSING:
+            MODEL_DEFAULTS.setdefault(_f.name, _f.default)
+        elif _f.default_factory is not MISSING:  # type: ignore[misc]
+            MODEL_DEFAULTS.setdefault(_f.name, _f.default_factory())  # type: ignore[misc]  # a node used twice becomes a variable only when it is longer than this on one line
 
-HELPER_BASELINES: dict[str, dict[str, Any]] = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer", "format": "int32"},
-    "boolean": {"type": "boolean"},
-    "array": {"type": "array"},
-    "obj": {"type": "object"},
-    "object_schema": {"type": "object"},
-    "array_of": {"type": "array"},
-    "path": {"location": "path", "required": True, "type": "string", "url_encoding": "single"},
-    "header": {"location": "header", "type": "string"},
-    "query": {"location": "query", "type": "string"},
-    "body": {"location": "body", "name": "body", "required": True, "summary": "Body",
-             "description": "The request body."},
+# The short constructors the writer uses, with what each one sets itself (the node must agree) and which
+# attributes it takes positionally; any other attribute must be one of its keyword parameters.
+HELPERS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "string": ({"type": "string"}, ("name",)),
+    "integer": ({"type": "integer"}, ("name",)),
+    "boolean": ({"type": "boolean"}, ("name",)),
+    "array": ({"type": "array"}, ("name", "items")),
+    "obj": ({"type": "object"}, ("name", "properties")),
+    "object_schema": ({"type": "object"}, ("properties",)),
+    "array_of": ({"type": "array"}, ("items",)),
+    "path": ({"location": "path", "required": True}, ("name",)),
+    "header": ({"location": "header"}, ("name",)),
+    "query": ({"location": "query"}, ("name",)),
+    "body": ({"location": "body"}, ("schema",)),
 }
-MODEL_NAMES = ("ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "Field", "OAuth2",
+MODEL_NAMES = ("ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "Field", "Imported", "OAuth2",
                "Operation", "Parameter", "Ref", "Response", "Schema", "Throttling", "UNSET", "array", "array_of",
                "body", "boolean", "header", "integer", "obj", "object_schema", "path", "query", "reusing",
                "string")
-RESERVED = set(MODEL_NAMES) | set(keyword.kwlist) | set(dir(builtins)) | {"connector", "annotations", "Path"}
+RESERVED = set(MODEL_NAMES) | set(keyword.kwlist) | set(dir(builtins)) | {"connector", "annotations", "Path",
+                                                                           "SCRIPT_SOURCE"}
 
 
 def upper_snake(text: str, words: int | None = None) -> str:
@@ -71,6 +82,8 @@ def identifier(text: str) -> str:
 def _same(value: Any, default: Any) -> bool:
     if value is default:
         return True
+    if isinstance(value, Mapping) and isinstance(default, Mapping):  # model mappings are FrozenDicts
+        return dict(value) == dict(default)
     return type(value) is type(default) and value == default
 
 
@@ -109,7 +122,7 @@ class ModuleWriter:
             stack.extend(reversed(list(self._children(obj, hint))))
 
     def _roots(self) -> list[Any]:
-        return list(self.connector.declarations) + list(self.connector.operations)
+        return list(self.connector.imported.declarations) + list(self.connector.operations)
 
     @staticmethod
     def _children(obj: Any, hint: str) -> Iterable[tuple[Any, str]]:
@@ -131,16 +144,18 @@ class ModuleWriter:
         if isinstance(obj, Definition):
             yield obj.schema, upper_snake(obj.name)
             return
-        if isinstance(obj, Schema):
-            if isinstance(obj, Parameter) and obj.schema is not None:
+        if isinstance(obj, Parameter):
+            if obj.schema is not None:
                 yield obj.schema, hint
+            return
+        if isinstance(obj, Schema):
             if obj.definition is not None:
                 yield obj.definition, ""
             for f in obj.properties or ():
                 yield f, upper_snake(f.name)
             if obj.items is not None:
                 yield obj.items, hint + "_ITEM"
-            if isinstance(obj.additional_properties, Schema):
+            if isinstance(obj.additional_properties, (Schema, Definition)):
                 yield obj.additional_properties, hint + "_VALUES"
             if obj.dropdown is not None:
                 yield obj.dropdown, upper_snake(obj.dropdown.operation_id) + "_VALUES"
@@ -188,7 +203,7 @@ class ModuleWriter:
             return True
         if isinstance(obj, (Parameter, Response)) and obj.shared:
             return self.shared_bases.get((type(obj).__name__, obj.shared)) is obj
-        if self.refs[id(obj)] < 2 or not isinstance(obj, (Schema, Dropdown, Response)):
+        if self.refs[id(obj)] < 2 or not isinstance(obj, (Schema, Parameter, Dropdown, Response)):
             return False
         return len(expr.flat()) > FACTOR_MIN_CHARS
 
@@ -229,8 +244,13 @@ class ModuleWriter:
         return name
 
     def value(self, v: Any) -> Node:
-        if isinstance(v, (Schema, Dropdown, Response, Operation)):
+        if isinstance(v, (Schema, Definition, Parameter, Dropdown, Response, Operation)):
             return self.node(v)
+        if isinstance(v, Imported):
+            kwargs = self._kwargs(v)
+            if self.script_file:
+                kwargs = [(k, Atom("SCRIPT_SOURCE") if k == "script_source" else x) for k, x in kwargs]
+            return call(self._use("Imported"), kwargs=kwargs)
         if isinstance(v, Ref):
             return call(self._use("Ref"), [literal(v.parameter)])
         if v is UNSET:
@@ -289,59 +309,66 @@ class ModuleWriter:
             return call(self._use("Response"), kwargs=self._kwargs(obj))
         raise TypeError(f"cannot write {type(obj).__name__}")  # pragma: no cover
 
-    def _helper(self, name: str, obj: Any, args: list[Node], consumed: Iterable[str],
-                kwargs_first: list[tuple[str, Node]] = ()) -> Node:
-        kwargs = list(kwargs_first) + self._kwargs(obj, skip=set(consumed), baseline=HELPER_BASELINES[name])
+    def _helper(self, name: str, values: Mapping[str, Any]) -> Node | None:
+        """A call of short constructor ``name`` giving a node with attributes ``values``; None when the node
+        has an attribute the constructor cannot set."""
+        fixed, positional = HELPERS[name]
+        signature = inspect.signature(getattr(short, name)).parameters
+        for key, value in values.items():
+            if key in fixed:
+                if not _same(value, fixed[key]):
+                    return None
+            elif key not in signature and key not in positional and not _same(value, MODEL_DEFAULTS.get(key, MISSING)):
+                return None
+        args: list[Node] = []
+        for key in positional:
+            if key == "properties":
+                args += [self.value(p) for p in values[key]]
+            else:
+                args.append(literal(values[key]) if key == "name" else self.value(values[key]))
+        kwargs: list[tuple[str, Node]] = []
+        for key, param in signature.items():
+            if param.kind is not inspect.Parameter.KEYWORD_ONLY or key not in values:
+                continue
+            value = values[key]
+            if _same(value, param.default) or (key == "extra" and not value):
+                continue
+            kwargs.append((key, literal(value) if key in JSON_FIELDS else self.value(value)))
         return call(self._use(name), args, kwargs)
 
-    def _label_args(self, obj: Schema, args: list[Node]) -> tuple[list[Node], list[tuple[str, Node]], list[str]]:
-        """``summary`` and ``description`` as positional arguments when present."""
-        kwargs: list[tuple[str, Node]] = []
-        consumed = ["summary", "description"]
-        if obj.summary is not None:
-            args.append(literal(obj.summary))
-            if obj.description is not None:
-                args.append(literal(obj.description))
-        elif obj.description is not None:
-            kwargs.append(("description", literal(obj.description)))
-        return args, kwargs, consumed
+    @staticmethod
+    def _attributes(obj: Any) -> dict[str, Any]:
+        return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
     def _field(self, f: Field) -> Node:
-        base = [literal(f.name)]
-        if f.type in ("string", "integer", "boolean"):
-            args, kwargs, consumed = self._label_args(f, base)
-            return self._helper(f.type, f, args, ["name", *consumed], kwargs)
+        values = self._attributes(f)
+        helper = {"string": "string", "integer": "integer", "boolean": "boolean"}.get(f.type or "")
         if f.type == "array" and f.items is not None:
-            args, kwargs, consumed = self._label_args(f, base + [self.value(f.items)])
-            return self._helper("array", f, args, ["name", "items", *consumed], kwargs)
-        if f.type == "object" and f.properties is not None:
-            args = base + [self.value(p) for p in f.properties]
-            kwargs = [(k, literal(getattr(f, k))) for k in ("summary", "description") if getattr(f, k) is not None]
-            return self._helper("obj", f, args, ["name", "properties", "summary", "description"], kwargs)
-        return call(self._use("Field"), kwargs=[("name", literal(f.name))] + self._kwargs(f, skip=("name",)))
+            helper = "array"
+        elif f.type == "object" and f.properties is not None:
+            helper = "obj"
+        node = self._helper(helper, values) if helper else None
+        return node or call(self._use("Field"), kwargs=[("name", literal(f.name))] + self._kwargs(f, skip=("name",)))
 
     def _schema(self, s: Schema) -> Node:
+        node = None
         if s.type == "object" and s.properties is not None:
-            return self._helper("object_schema", s, [self.value(p) for p in s.properties], ["properties"])
-        if s.type == "array" and s.items is not None:
-            return self._helper("array_of", s, [self.value(s.items)], ["items"])
-        return call(self._use("Schema"), kwargs=self._kwargs(s))
+            node = self._helper("object_schema", self._attributes(s))
+        elif s.type == "array" and s.items is not None:
+            node = self._helper("array_of", self._attributes(s))
+        return node or call(self._use("Schema"), kwargs=self._kwargs(s))
 
     def _parameter(self, p: Parameter) -> Node:
-        if p.location == "path" and p.required is True or p.location in ("header", "query"):
-            helper = "path" if p.location == "path" else p.location
-            args = [literal(p.name), literal(p.summary), literal(p.description)]
-            return self._helper(helper, p, args, ["name", "location", "summary", "description"] +
-                                (["required"] if helper == "path" else []))
+        values = self._attributes(p)
+        node = None
         if p.location == "body" and p.schema is not None:
-            args = [self.value(p.schema)]
-            consumed = ["schema", "location"]
-            if isinstance(p.summary, str) and isinstance(p.description, str) and (
-                    p.summary != "Body" or p.description != "The request body."):
-                args += [literal(p.summary), literal(p.description)]
-                consumed += ["summary", "description"]
-            return self._helper("body", p, args, consumed)
-        return call(self._use("Parameter"), kwargs=self._kwargs(p))
+            node = self._helper("body", values)
+        elif p.location in ("path", "query", "header") and isinstance(p.schema, Schema):
+            value = self._attributes(p.schema)
+            for key in ("label", "description", "visibility", "extra"):  # the parameter's own (the schema has none)
+                value.pop(key)
+            node = self._helper(p.location, {**values, **value, "schema": MODEL_DEFAULTS["schema"]})
+        return node or call(self._use("Parameter"), kwargs=self._kwargs(p))
 
     def _dropdown(self, d: Dropdown) -> Node:
         operation: Node
@@ -371,7 +398,7 @@ class ModuleWriter:
         sys.setrecursionlimit(max(recursion, 20000))
         try:
             self._count()
-            for obj in self.connector.declarations:
+            for obj in self.connector.imported.declarations:
                 for p in ([obj] if isinstance(obj, (Parameter, Response)) else []):
                     self.shared_bases.setdefault((type(p).__name__, p.shared), p)
             for key in self.objects:  # the first use of a shared parameter/response is its declaration
@@ -381,9 +408,6 @@ class ModuleWriter:
             for obj in self._roots():
                 self.node(obj)
             kwargs = self._kwargs(self.connector)
-            if self.script_file:
-                kwargs = [(k, Atom(f"(Path(__file__).parent / {fmt.string(self.script_file)}).read_bytes()"
-                                   '.decode("utf-8")') if k == "script_source" else v) for k, v in kwargs]
             connector_expr = call(self._use("Connector"), kwargs=kwargs)
             body = self._ordered_statements()
         finally:
@@ -399,6 +423,9 @@ class ModuleWriter:
         single = "from connector.model import " + ", ".join(names)
         blocks.append(single if len(single) <= fmt.WIDTH else fmt.render(
             fmt.Bracketed("from connector.model import (", ")", [("", Atom(n)) for n in names], collection=True)))
+        if self.script_file:  # bytes, not text: the script's line endings stay as they are
+            blocks.append(f"SCRIPT_SOURCE = (Path(__file__).parent / {fmt.string(self.script_file)}).read_bytes()"
+                          '.decode("utf-8")')
         blocks += body
         blocks.append(fmt.statement("connector", connector_expr))
         return "\n\n".join(blocks) + "\n"

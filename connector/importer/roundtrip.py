@@ -33,7 +33,7 @@ class RoundTrip:
 def roundtrip(swagger: Path, properties: Path | None = None, workdir: Path | None = None) -> RoundTrip:
     result = RoundTrip(swagger=swagger)
     started = time.perf_counter()
-    doc = load_json_file(swagger)
+    doc = load_json_file(swagger, lenient=True)  # as `connector import` reads it: what the platform's parser accepts
     if doc.problem is not None:
         result.parsed = False
         line, column = doc.problem.line, doc.problem.column
@@ -41,7 +41,7 @@ def roundtrip(swagger: Path, properties: Path | None = None, workdir: Path | Non
         return result
     props = None
     if properties is not None and properties.is_file():
-        pdoc = load_json_file(properties)
+        pdoc = load_json_file(properties, lenient=True)
         props = pdoc.data if pdoc.ok else None
     try:
         imported = import_connector(doc.data, properties=props, source_name=swagger.name, out_name="model.py")

@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..generate.swagger import dynamic_values, security_definition, to_swagger
-from ..swaggerdoc import METHODS, merge_parameters, pointer
-from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, OAuth2, Operation,
-                     Parameter, Ref, Response, Schema)
+from ..swaggerdoc import FIELDS, METHODS, merge_parameters, pointer
+from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, Imported, OAuth2,
+                     Operation, Parameter, Ref, Response, Schema)
+from ..model.base import is_allowed
 from ..model.schema import Field
-from .compare import strict_equal
+from ..jsonio import strict_equal
 
 
 class Unsupported(Exception):
@@ -43,9 +44,8 @@ class Kept:
     how: str = "verbatim"
 
 
-SCHEMA_KEYWORDS = frozenset({"type", "format", "title", "description", "x-ms-summary", "x-ms-visibility", "enum",
-                             "default", "items", "minItems", "additionalProperties", "x-ms-dynamic-values",
-                             "x-ms-notification-url"})
+SCHEMA_KEYWORDS = frozenset(FIELDS["schema"])
+OWN_KEYWORDS = frozenset({"description", "x-ms-summary", "x-ms-visibility"})  # a non-body parameter's own keys
 DEFINITION_REF = "#/definitions/"
 PARAMETER_REF = "#/parameters/"
 RESPONSE_REF = "#/responses/"
@@ -149,9 +149,10 @@ class SwaggerReader:
                 extra[key] = value
                 self.keep("", key)
         self._security(kw, extra)
-        kw["operations"], kw["paths_extra"] = self._paths(doc["paths"])
-        connector = Connector(**kw, extra=extra)
-        return replace(connector, declarations=self._unused(connector))
+        info_extra = kw.pop("info_extra")
+        kw["operations"], paths_extra = self._paths(doc["paths"])
+        connector = Connector(**kw, extra=extra, imported=Imported(info_extra=info_extra, paths_extra=paths_extra))
+        return replace(connector, imported=replace(connector.imported, declarations=self._unused(connector)))
 
     def _info(self, info: Any, kw: dict[str, Any]) -> None:
         if not isinstance(info, dict) or not _str(info.get("title")) or not _str(info.get("version")):
@@ -349,9 +350,9 @@ class SwaggerReader:
                                         for status, r in value.items())
             elif key == "deprecated" and value is True:
                 kw["deprecated"] = True
-            elif key in ("x-ms-visibility", "x-ms-trigger", "x-ms-trigger-hint") and _str(value) and value:
-                kw[{"x-ms-visibility": "visibility", "x-ms-trigger": "trigger",
-                    "x-ms-trigger-hint": "trigger_hint"}[key]] = value
+            elif key in ("x-ms-visibility", "x-ms-trigger", "x-ms-trigger-hint") and _str(value) and value \
+                    and is_allowed(Operation, FIELDS["operation"][key], value):
+                kw[FIELDS["operation"][key]] = value
             else:
                 extra[key] = value
                 self.keep(where, key)
@@ -376,6 +377,9 @@ class SwaggerReader:
     def _read_parameter(self, node: dict, where: str) -> Parameter:
         kw: dict[str, Any] = {"name": node["name"], "location": node["in"]}
         extra: dict[str, Any] = {}
+        if not is_allowed(Parameter, "location", node["in"]):
+            raise Unsupported(where + "/in", f"'in' is {json.dumps(node['in'])}; swagger 2.0 knows path, query, "
+                                             "header, body and formData.")
         if "required" not in node:
             self.keep(where, "required", "default")
         if node["in"] == "body":
@@ -386,11 +390,9 @@ class SwaggerReader:
                     continue
                 if key == "required" and isinstance(value, bool):
                     kw["required"] = value
-                elif key == "description" and _str(value):
-                    kw["description"] = value
-                elif key == "x-ms-summary" and _str(value):
-                    kw["summary"] = value
-                elif key == "x-ms-visibility" and _str(value) and value:
+                elif key in ("description", "x-ms-summary") and _str(value):
+                    kw[FIELDS["parameter"][key]] = value
+                elif key == "x-ms-visibility" and _str(value) and value and is_allowed(Parameter, "visibility", value):
                     kw["visibility"] = value
                 elif key == "schema":
                     kw["schema"] = self.schema(value, where + "/schema")
@@ -398,16 +400,21 @@ class SwaggerReader:
                     extra[key] = value
                     self.keep(where, key)
             return Parameter(**kw, extra=extra)
+        value_kw: dict[str, Any] = {}  # the value's schema
         for key, value in node.items():
             if key in ("name", "in"):
                 continue
             if key == "required" and isinstance(value, bool):
                 kw["required"] = value
-            elif key == "x-ms-url-encoding" and _str(value) and value:
+            elif key == "x-ms-url-encoding" and _str(value) and value and is_allowed(Parameter, "url_encoding", value):
                 kw["url_encoding"] = value
-            elif not (key in SCHEMA_KEYWORDS and self._keyword(key, value, kw, where)):
+            elif key in OWN_KEYWORDS and self._keyword(key, value, kw, where):
+                continue
+            elif not (key in SCHEMA_KEYWORDS and key not in OWN_KEYWORDS and self._keyword(key, value, value_kw, where)):
                 extra[key] = value
                 self.keep(where, key)
+        if value_kw:
+            kw["schema"] = Schema(**value_kw)
         return Parameter(**kw, extra=extra)
 
     def _shared_parameter(self, name: str) -> Parameter:
@@ -421,6 +428,8 @@ class SwaggerReader:
     def response(self, status: str, node: Any, where: str) -> Response:
         if not isinstance(node, dict):
             raise Unsupported(where, "a response must be an object.")
+        if not (status == "default" or (status.isdigit() and status.isascii())):
+            raise Unsupported(where, f"the response key {json.dumps(status)} is not a status code or 'default'.")
         if "$ref" in node:
             ref = node["$ref"]
             if len(node) == 1 and _str(ref) and ref.startswith(RESPONSE_REF) and ref[len(RESPONSE_REF):] in \
@@ -525,9 +534,9 @@ class SwaggerReader:
     def _keyword(self, key: str, value: Any, kw: dict[str, Any], where: str) -> bool:
         """Map one schema keyword shared by parameters and schemas onto ``kw``; False: keep it verbatim."""
         if key in ("type", "format", "title", "description", "x-ms-summary", "x-ms-visibility"):
-            if not _str(value):
+            if not _str(value) or not is_allowed(Schema, FIELDS["schema"][key], value):
                 return False
-            kw[{"x-ms-summary": "summary", "x-ms-visibility": "visibility"}.get(key, key)] = value
+            kw[FIELDS["schema"][key]] = value
         elif key == "enum":
             if not isinstance(value, list):
                 return False
@@ -567,7 +576,7 @@ class SwaggerReader:
             return None
         kw: dict[str, Any] = {"operation": value["operationId"]}
         extra: dict[str, Any] = {}
-        names = {"value-collection": "collection", "value-path": "value", "value-title": "title"}
+        names = {k: f for k, f in FIELDS["dropdown"].items() if f in ("collection", "value", "title")}
         for key, item in value.items():
             if key == "operationId":
                 continue

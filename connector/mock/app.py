@@ -307,7 +307,7 @@ class MockApp:
             return route, 401, {"error": "invalid_token", "message": "the access token was issued to another "
                                 "client id than this mock's; sign in again"}, \
                 [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
-        needed = route.operation.scope
+        needed = self.connector.scope_of(route.operation)
         if needed and needed not in grant.scopes:
             return route, 403, {"error": "insufficient_scope", "message": f"{route.id} needs the scope {needed}",
                                 "scope": needed}, \

@@ -6,23 +6,21 @@ Each problem names the operation and parameter and says what to do. ``check`` re
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..errors import DeclarationError
+from ..swaggerdoc import path_variables
 from .connector import Connector, Operation
-from .schema import UNSET, Dropdown, Parameter, Ref, Schema
+from .schema import UNSET, Definition, Dropdown, Parameter, Ref, Schema
 from .transforms import check_transforms
 
-_TEMPLATE_VAR = re.compile(r"{([^{}]+)}")
 
 
-def path_variables(path: str) -> list[str]:
-    return _TEMPLATE_VAR.findall(path)
-
-
-def _walk(schema: Schema | None, where: str) -> Iterator[tuple[Schema, str]]:
+def _walk(schema: Schema | Definition | Parameter | None, where: str) -> Iterator[tuple[Schema, str]]:
     """Every schema node below (and including) ``schema``, with a readable place name."""
+    if isinstance(schema, (Parameter, Definition)):
+        yield from _walk(schema.schema, where)
+        return
     if schema is None:
         return
     yield schema, where
@@ -30,25 +28,24 @@ def _walk(schema: Schema | None, where: str) -> Iterator[tuple[Schema, str]]:
         yield from _walk(prop, f"{where}.{prop.name}")
     if schema.items is not None:
         yield from _walk(schema.items, f"{where}[]")
-    if isinstance(schema.additional_properties, Schema):
+    if isinstance(schema.additional_properties, (Schema, Definition)):
         yield from _walk(schema.additional_properties, f"{where}{{*}}")
-    inner = getattr(schema, "schema", None)
-    if isinstance(inner, Schema):
-        yield from _walk(inner, where)
 
 
-def _required_chain(param: Parameter) -> Iterator[tuple[Schema, str, bool]]:
+def _required_chain(param: Parameter) -> Iterator[tuple[Schema | Parameter, str, bool]]:
     """(node, place, required-in-its-parent) for every node of a parameter, for the internal/default rule."""
     yield param, f"parameter '{param.name}'", param.required
 
-    def rec(schema: Schema, where: str) -> Iterator[tuple[Schema, str, bool]]:
+    def rec(schema: Schema | Definition, where: str) -> Iterator[tuple[Schema, str, bool]]:
+        if isinstance(schema, Definition):
+            return
         required = set(schema.required_names())
         for prop in schema.properties or ():
             place = f"{where}.{prop.name}"
             yield prop, place, prop.name in required
             yield from rec(prop, place)
 
-    if param.schema is not None:
+    if param.location == "body" and param.schema is not None:
         yield from rec(param.schema, f"parameter '{param.name}'")
 
 
@@ -120,7 +117,7 @@ def _check_operation(op: Operation, by_id: dict[str, Operation], connector: Conn
 
     for p in op.parameters:
         for node, place, required in _required_chain(p):
-            if node.visibility == "internal" and required and node.default is UNSET and not node.notification_url \
+            if node.visibility == "internal" and required and node.default is UNSET \
                     and not _has_notification_url(node):
                 out.append(f"{where}, {place}: it is internal (users never see it) and required, so it needs a "
                            "default value; add default=... or make it visible.")

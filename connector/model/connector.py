@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Literal, Mapping, Union
 
-from .schema import Definition, Parameter, Response, Schema, Visibility
-from .transforms import Transform
+from .base import ModelError, model, place
+from .schema import Definition, Parameter, Response, Schema, Visibility, _refuse_set
+from .transforms import CorrelationIdHeader, Transform, WebhookLocation
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class Operation:
     """One action, trigger or internal helper.
 
@@ -32,12 +33,29 @@ class Operation:
     notification_description: str | None = None
     webhook_delete: "Operation | None" = None  # trigger only: the operation that removes a subscription
     subscription_id: str = "id"  # trigger only: where the registration answer carries the subscription id
-    scope: str | None = None  # the OAuth scope a call needs (the mock enforces it; swagger applies security globally)
+    # The OAuth scope a call needs (the mock enforces it; swagger applies security globally), relative to the
+    # connector's scope_prefix when it has one. Connector.scope_of(op) gives the full scope.
+    scope: str | None = None
     tags: tuple[str, ...] = ()
     consumes: tuple[str, ...] | None = None
     produces: tuple[str, ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # operation-level keys kept verbatim
     path_extra: Mapping[str, Any] = field(default_factory=dict)  # path-item-level keys kept verbatim
+
+    def _check(self) -> None:
+        for name, kinds, what in (("parameters", Parameter, "path(...), query(...), header(...) or body(...)"),
+                                  ("responses", Response, "Response(status=..., description=...)")):
+            for index, item in enumerate(getattr(self, name)):
+                if not isinstance(item, kinds):
+                    raise ModelError(f"{place(self)}: {name}[{index}] is {item!r}, not a {kinds.__name__}; "
+                                     f"declare it with {what}.")
+        if self.webhook_delete is not None and not isinstance(self.webhook_delete, Operation):
+            raise ModelError(f"{place(self)}: webhook_delete={self.webhook_delete!r} is not an Operation; pass the "
+                             "Operation that deletes a subscription.")
+        if self.webhook_delete is not None and not self.trigger:
+            raise ModelError(f"{place(self)}: webhook_delete applies to triggers only; set trigger='single' or "
+                             "'batch', or remove webhook_delete.")
+        _refuse_set(self, "operation", skip=("parameters", "responses"))
 
     @property
     def kind(self) -> Literal["trigger", "internal", "action"]:
@@ -55,14 +73,14 @@ class Operation:
         return next((p for p in self.parameters if p.name == name), None)
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class Contact:
     name: str | None = None
     email: str | None = None
     url: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class OAuth2:
     """OAuth 2.0 authorization-code sign-in (swagger ``accessCode``; apiProperties ``oauthSetting``)."""
 
@@ -82,7 +100,7 @@ class OAuth2:
         return " ".join(self.scopes)
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class ApiKey:
     """An API key sent with every call (swagger ``apiKey``), in a header or the query string."""
 
@@ -92,7 +110,7 @@ class ApiKey:
     description: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class BasicAuth:
     """User name and password (swagger ``basic``)."""
 
@@ -103,13 +121,13 @@ class BasicAuth:
 Security = Union[OAuth2, ApiKey, BasicAuth]
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class Throttling:
     calls: int
     period_seconds: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class Readme:
     """What the certification readme says that no operation tells: each entry is one paragraph or list item
     (Markdown allowed). ``deployment`` holds steps after the connector is deployed (signing in, first use)."""
@@ -120,8 +138,31 @@ class Readme:
     deployment: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
+class Imported:
+    """What ``connector import`` keeps so that a build gives the imported files back unchanged: the parts of
+    the swagger and apiProperties the model has no field for. Only import fills it; only build reads it. A
+    connector written by hand leaves it out."""
+
+    info_extra: Mapping[str, Any] = field(default_factory=dict)  # info keys kept verbatim
+    paths_extra: Mapping[str, Any] = field(default_factory=dict)  # path items without operations, verbatim
+    properties_extra: Mapping[str, Any] = field(default_factory=dict)  # apiProperties keys kept verbatim
+    script_source: str | None = None  # a hand-written script.csx kept verbatim (connector import --script)
+    # Reusable declarations written under definitions / parameters / responses even when no operation refers
+    # to them (an imported swagger may declare more than it uses); those in use need not be listed.
+    declarations: tuple[Definition | Parameter | Response, ...] = ()
+
+
+@model
 class Connector:
+    """The connector: its identity, host, sign-in and operations, and the defaults its operations share.
+
+    - ``default_response``: the answer every operation has unless it declares a ``default`` one itself.
+    - ``scope_prefix``: operations name their OAuth scope relative to it (``scope="Gateway.Send"``); the
+      sign-in asks for ``security.scopes`` (in that order; an entry naming an operation's relative scope is
+      prefixed too) followed by every other operation scope, in operation order.
+    """
+
     title: str
     description: str | None  # None: the swagger has no info.description (imported connectors only)
     version: str = "1.0"
@@ -138,20 +179,61 @@ class Connector:
     consumes: tuple[str, ...] | None = ("application/json",)  # None: no top-level consumes key
     produces: tuple[str, ...] | None = ("application/json",)  # None: no top-level produces key
     security: Security | None = None
+    scope_prefix: str | None = None
     operations: tuple[Operation, ...] = ()
-    # Reusable declarations written under definitions / parameters / responses even when no operation refers
-    # to them (an imported swagger may declare more than it uses); those in use need not be listed.
-    declarations: tuple[Definition | Parameter | Response, ...] = ()
+    default_response: Response | None = None
     throttling: Throttling | None = None
     icon_glyph: str | None = None  # a few letters drawn on the icon; None: the title's initials
     capabilities: tuple[str, ...] = ()  # apiProperties "capabilities" (e.g. "actions"); most connectors: none
     transforms: tuple[Transform, ...] = ()  # what script.csx does (model/transforms.py); none: no script
     readme: Readme | None = None  # certification readme text that operations do not give
     extra: Mapping[str, Any] = field(default_factory=dict)  # root-level swagger keys kept verbatim
-    info_extra: Mapping[str, Any] = field(default_factory=dict)
-    paths_extra: Mapping[str, Any] = field(default_factory=dict)  # path items without operations, verbatim
-    properties_extra: Mapping[str, Any] = field(default_factory=dict)  # apiProperties keys kept verbatim
-    script_source: str | None = None  # a hand-written script.csx kept verbatim (connector import --script)
+    imported: Imported = field(default_factory=Imported)  # round-trip parts of an imported connector
+
+    def _check(self) -> None:
+        if self.operations is None:
+            raise ModelError(f"{place(self)}: operations=None; give a tuple of Operations, e.g. "
+                             "operations=operations_in(globals()), or () for none.")
+        for index, op in enumerate(self.operations):
+            if not isinstance(op, Operation):
+                raise ModelError(f"{place(self)}: operations[{index}] is {op!r}, not an Operation; list the "
+                                 "Operation objects themselves (or use operations_in(globals())).")
+        for name, kinds in (("security", (OAuth2, ApiKey, BasicAuth)), ("default_response", (Response,)),
+                            ("imported", (Imported,))):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, kinds):
+                raise ModelError(f"{place(self)}: {name}={value!r} is not a {' or '.join(k.__name__ for k in kinds)}.")
+        for index, t in enumerate(self.transforms):
+            if not isinstance(t, (CorrelationIdHeader, WebhookLocation)):
+                raise ModelError(f"{place(self)}: transforms[{index}] is {t!r}; use CorrelationIdHeader(...) or "
+                                 "WebhookLocation(...).")
+        if self.default_response is not None and self.default_response.status != "default":
+            raise ModelError(f"{place(self)}: default_response has status '{self.default_response.status}'; "
+                             "the response every operation shares is the 'default' one (status=\"default\").")
+        if isinstance(self.security, OAuth2):
+            object.__setattr__(self, "security", replace(self.security, scopes=self._sign_in_scopes()))
+
+    def _sign_in_scopes(self) -> tuple[str, ...]:
+        assert isinstance(self.security, OAuth2)
+        relative = {op.scope for op in self.operations if op.scope}
+        listed = [self.scope_prefix + s if self.scope_prefix and s in relative else s for s in self.security.scopes]
+        for op in self.operations:
+            full = self.scope_of(op)
+            if full and full not in listed:
+                listed.append(full)
+        return tuple(listed)
+
+    def scope_of(self, op: Operation) -> str | None:
+        """The full OAuth scope operation ``op`` needs (its ``scope`` after the connector's ``scope_prefix``)."""
+        if op.scope and self.scope_prefix:
+            return self.scope_prefix + op.scope
+        return op.scope
+
+    def responses_of(self, op: Operation) -> tuple[Response, ...]:
+        """The responses of ``op``: its own, then the connector's ``default_response`` unless it has one."""
+        if self.default_response is None or any(r.status == "default" for r in op.responses):
+            return op.responses
+        return (*op.responses, self.default_response)
 
     def operation(self, operation_id: str) -> Operation | None:
         return next((o for o in self.operations if o.id == operation_id), None)
@@ -178,3 +260,19 @@ class Connector:
 
     def replace(self, **changes: Any) -> "Connector":
         return replace(self, **changes)
+
+
+_KIND_ORDER = {"action": 0, "trigger": 1, "internal": 2}
+
+
+def operations_in(namespace: Mapping[str, Any]) -> tuple[Operation, ...]:
+    """Every Operation bound to a name in ``namespace`` (a module's ``globals()``), each once, in the order the
+    designer lists them: actions, then triggers, then internal helpers, each group in declaration order.
+
+    Python wants a dropdown's helper operation declared before the action that uses it; this lets a module
+    declare them in that order and still list the actions first, without naming every operation again."""
+    seen: dict[int, Operation] = {}
+    for name, value in namespace.items():
+        if isinstance(value, Operation) and not name.startswith("_") and id(value) not in seen:
+            seen[id(value)] = value
+    return tuple(sorted(seen.values(), key=lambda o: _KIND_ORDER[o.kind]))

@@ -1,13 +1,17 @@
 """Schemas, fields and parameters: the JSON-schema part of the model.
 
 The model speaks the connector author's language (label, description, dropdown, visibility) and never
-knows the JSON keys those become; ``connector.generate.swagger`` is the one place that does.
+knows the JSON keys those become (``connector.swaggerdoc.KEYS`` maps them; ``connector.generate.swagger``
+writes them). Every type checks itself when it is built (``connector.model.base``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping, Union
+
+from ..swaggerdoc import KEYS
+from .base import ModelError, model, place, refuse_overrides
 
 
 class Marker:
@@ -38,6 +42,7 @@ UNSET: Any = _Unset()
 
 Visibility = Literal["important", "advanced", "internal"]
 Location = Literal["path", "query", "header", "body", "formData"]
+SchemaType = Literal["string", "number", "integer", "boolean", "array", "object", "file", "null"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Ref:
     parameter: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class Dropdown:
     """``x-ms-dynamic-values``: the designer fills a parameter from another operation's answer.
 
@@ -67,28 +72,48 @@ class Dropdown:
     def operation_id(self) -> str:
         return self.operation if isinstance(self.operation, str) else self.operation.id
 
+    def _check(self) -> None:
+        if not isinstance(self.operation, str) and not isinstance(getattr(self.operation, "id", None), str):
+            raise ModelError(f"dropdown: operation={self.operation!r} is neither an Operation nor an "
+                             "operationId; pass the Operation that lists the values.")
+        _refuse_set(self, "dropdown")
 
-@dataclass(frozen=True, kw_only=True)
+
+def _is_set(value: Any) -> bool:
+    return not (value is None or value is UNSET or value is False or (isinstance(value, (tuple, Mapping)) and not value))
+
+
+def _refuse_set(obj: Any, kind: str, skip: tuple[str, ...] = ()) -> None:
+    """``extra`` may not set a key that one of ``obj``'s set fields (per ``KEYS[kind]``) writes."""
+    if not obj.extra:
+        return
+    set_keys = {key: name for name, key in KEYS[kind].items() if name not in skip and _is_set(getattr(obj, name, None))}
+    refuse_overrides(obj, obj.extra, set_keys)
+
+
+@model
 class Schema:
     """A JSON schema node, as a connector author thinks of it.
 
-    ``summary`` is the label users see (``x-ms-summary``); ``extra`` carries any key the model has no
+    ``label`` is the name users see for it (``x-ms-summary``); ``extra`` carries any key the model has no
     field for, verbatim (vendor extensions, rarer JSON-schema keywords), so nothing is ever dropped.
     """
 
-    type: str | None = None
+    _noun = "schema"
+
+    type: SchemaType | None = None
     format: str | None = None
     title: str | None = None
-    summary: str | None = None
+    label: str | None = None
     description: str | None = None
     enum: tuple[Any, ...] | None = None
     default: Any = UNSET
     visibility: Visibility | None = None
     dropdown: Dropdown | None = None
-    items: Schema | None = None
+    items: "Schema | Definition | None" = None
     min_items: int | None = None
     properties: tuple["Field", ...] | None = None
-    additional_properties: Union["Schema", bool, None] = None
+    additional_properties: Union["Schema", "Definition", bool, None] = None
     notification_url: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     # A node that refers to a named schema (``$ref: #/definitions/<name>``) and may add keywords beside it,
@@ -98,106 +123,245 @@ class Schema:
     def required_names(self) -> list[str]:
         return [p.name for p in self.properties or () if p.required]
 
+    def _check(self) -> None:
+        for p in self.properties or ():
+            if not isinstance(p, Field):
+                raise ModelError(f"{place(self)}: properties holds {p!r}, which is not a Field; declare each "
+                                 "property with string(...), integer(...), obj(...) or Field(name=..., ...).")
+        if self.min_items is not None and (not isinstance(self.min_items, int) or self.min_items < 0):
+            raise ModelError(f"{place(self)}: min_items={self.min_items!r} must be a whole number >= 0.")
+        _refuse_set(self, "schema")
+        if self.properties is not None and "properties" in self.extra:
+            raise ModelError(f"{place(self)}: extra sets 'properties', which properties= already writes; drop it "
+                             "from extra.")
 
-@dataclass(frozen=True, kw_only=True)
+
+@model
 class Field(Schema):
     """A named property of an object schema."""
+
+    _noun = "field"
 
     name: str
     required: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Definition(Schema):
-    """A schema declared once and referenced by name (``#/definitions/<name>``) wherever it is used."""
+@model
+class Definition:
+    """A schema declared once and referenced by name (``#/definitions/<name>``) wherever it is used.
+
+    It has a name and a schema only: label, description and the rest belong on ``schema``."""
+
+    _noun = "definition"
+    _hints = {k: f" Put {k}= on the definition's schema." for k in ("label", "description", "summary", "type")}
 
     name: str
     schema: Schema
 
+    def _check(self) -> None:
+        if not isinstance(self.schema, (Schema, Definition)):
+            raise ModelError(f"{place(self)}: schema={self.schema!r} is not a Schema; write "
+                             "schema=Schema(type=...) or object_schema(...).")
 
-@dataclass(frozen=True, kw_only=True)
-class Parameter(Schema):
-    """An operation parameter. For ``location="body"`` the payload's shape is ``schema``."""
+
+@model
+class Parameter:
+    """An operation parameter: where it goes (``location``), what users see (label, description, visibility)
+    and the value's ``schema`` (for ``location="body"`` the payload's shape; otherwise the value's type,
+    format, enum, default, dropdown...). The short constructors ``path``, ``query``, ``header`` and ``body``
+    build both."""
+
+    _noun = "parameter"
+    _hints = {k: f" A parameter's {k} belongs on its schema: path/query/header(..., {k}=...) put it there."
+              for k in ("type", "format", "enum", "default", "dropdown", "items", "title", "min_items")}
 
     name: str
     location: Location
     required: bool = False
+    label: str | None = None
+    description: str | None = None
+    visibility: Visibility | None = None
     url_encoding: Literal["single", "double"] | None = None
-    schema: Schema | None = None
+    schema: "Schema | Definition | None" = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
     shared: str | None = None  # declared once under the swagger's top-level "parameters" with this key
 
+    def _check(self) -> None:
+        where = f"parameter '{self.name}'"
+        if self.location == "body":
+            if self.url_encoding is not None:
+                raise ModelError(f"{where}: url_encoding applies to path, query and header parameters, not to a "
+                                 "body; remove it.")
+        elif self.schema is not None:
+            if isinstance(self.schema, Definition):
+                raise ModelError(f"{where}: a {self.location} parameter's value cannot refer to a definition; "
+                                 "give its type (type=...).")
+            for name in ("label", "description", "visibility"):
+                if getattr(self.schema, name) is not None:
+                    raise ModelError(f"{where}: its schema has {name}=; a {self.location} parameter carries "
+                                     f"{name} itself, so write {name}=... on the parameter.")
+            if self.schema.properties is not None or self.schema.definition is not None or self.schema.extra:
+                what = "properties" if self.schema.properties is not None else (
+                    "definition" if self.schema.definition is not None else "extra")
+                raise ModelError(f"{where}: a {self.location} parameter's schema cannot have {what}; only a body "
+                                 "carries an object, and the parameter's own extra= takes other keys.")
+        _refuse_set(self, "parameter", skip=("name", "location", "required"))
+        if self.location != "body" and self.schema is not None and self.extra:
+            refuse_overrides(self, self.extra, {key: name for name, key in KEYS["schema"].items()
+                                                if _is_set(getattr(self.schema, name))})
 
-@dataclass(frozen=True, kw_only=True)
+    # The value's keywords, read through the schema (None / UNSET when the parameter has no schema).
+    @property
+    def type(self) -> str | None:
+        return self.schema.type if isinstance(self.schema, Schema) else None
+
+    @property
+    def default(self) -> Any:
+        return self.schema.default if isinstance(self.schema, Schema) and self.location != "body" else UNSET
+
+    @property
+    def dropdown(self) -> Dropdown | None:
+        return self.schema.dropdown if isinstance(self.schema, Schema) and self.location != "body" else None
+
+
+@model
 class Response:
-    status: str  # "200", "201", "default", ...
+    """One answer of an operation: ``status`` is a status code as a string (``"200"``) or ``"default"``."""
+
+    _noun = "response"
+
+    status: str
     description: str
-    schema: Schema | None = None
+    schema: "Schema | Definition | None" = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # headers, examples, x-*
     shared: str | None = None  # declared once under the swagger's top-level "responses" with this key
 
+    def _check(self) -> None:
+        if not (isinstance(self.status, str) and (self.status == "default" or
+                                                  (self.status.isdigit() and self.status.isascii()))):
+            fix = f'status="{self.status}"' if isinstance(self.status, int) else 'status="200" or status="default"'
+            raise ModelError(f"response {self.status!r}: status={self.status!r} must be a status code as a string "
+                             f"or 'default'; write {fix}.")
+        if not isinstance(self.description, str):
+            raise ModelError(f"response '{self.status}': description={self.description!r} must be a string; "
+                             "swagger 2.0 requires every response to say what it means.")
+        _refuse_set(self, "response")
+
 
 # ---------------------------------------------------------------------------------------------------------
-# Short constructors: a declaration reads like the connector's reference page.
+# Short constructors: a declaration reads like the connector's reference page. Label and description are
+# keyword-only, so a call says which is which.
 
 
-def _field(type_: str, name: str, summary: str | None, description: str | None, **kw: Any) -> Field:
-    return Field(type=type_, name=name, summary=summary, description=description, **kw)
+def string(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
+           format: str | None = None, enum: tuple[Any, ...] | None = None, default: Any = UNSET,
+           visibility: Visibility | None = None, dropdown: Dropdown | None = None, title: str | None = None,
+           notification_url: bool = False, extra: Mapping[str, Any] | None = None) -> Field:
+    """A string property of an object."""
+    return Field(type="string", name=name, label=label, description=description, required=required,
+                 format=format, enum=enum, default=default, visibility=visibility, dropdown=dropdown, title=title,
+                 notification_url=notification_url, extra=extra or {})
 
 
-def string(name: str, summary: str | None = None, description: str | None = None, **kw: Any) -> Field:
-    return _field("string", name, summary, description, **kw)
+def integer(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
+            format: str | None = "int32", enum: tuple[Any, ...] | None = None, default: Any = UNSET,
+            visibility: Visibility | None = None, dropdown: Dropdown | None = None, title: str | None = None,
+            extra: Mapping[str, Any] | None = None) -> Field:
+    """An integer property (``format="int32"`` unless told otherwise)."""
+    return Field(type="integer", name=name, label=label, description=description, required=required,
+                 format=format, enum=enum, default=default, visibility=visibility, dropdown=dropdown, title=title,
+                 extra=extra or {})
 
 
-def integer(name: str, summary: str | None = None, description: str | None = None, **kw: Any) -> Field:
-    kw.setdefault("format", "int32")
-    return _field("integer", name, summary, description, **kw)
+def boolean(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
+            default: Any = UNSET, visibility: Visibility | None = None, title: str | None = None,
+            extra: Mapping[str, Any] | None = None) -> Field:
+    """A true/false property."""
+    return Field(type="boolean", name=name, label=label, description=description, required=required,
+                 default=default, visibility=visibility, title=title, extra=extra or {})
 
 
-def boolean(name: str, summary: str | None = None, description: str | None = None, **kw: Any) -> Field:
-    return _field("boolean", name, summary, description, **kw)
+def array(name: str, items: "Schema | Definition", *, label: str | None = None, description: str | None = None,
+          required: bool = False, min_items: int | None = None, visibility: Visibility | None = None,
+          title: str | None = None, extra: Mapping[str, Any] | None = None) -> Field:
+    """A list property whose entries are ``items``."""
+    return Field(type="array", name=name, items=items, label=label, description=description, required=required,
+                 min_items=min_items, visibility=visibility, title=title, extra=extra or {})
 
 
-def array(name: str, items: Schema, summary: str | None = None, description: str | None = None, **kw: Any) -> Field:
-    return _field("array", name, summary, description, items=items, **kw)
+def obj(name: str, *fields: Field, label: str | None = None, description: str | None = None,
+        required: bool = False, visibility: Visibility | None = None,
+        additional_properties: "Schema | Definition | bool | None" = None, title: str | None = None,
+        extra: Mapping[str, Any] | None = None) -> Field:
+    """An object property made of ``fields``."""
+    return Field(type="object", name=name, properties=tuple(fields), label=label, description=description,
+                 required=required, visibility=visibility, additional_properties=additional_properties,
+                 title=title, extra=extra or {})
 
 
-def obj(name: str, *fields: Field, summary: str | None = None, description: str | None = None, **kw: Any) -> Field:
-    return _field("object", name, summary, description, properties=tuple(fields), **kw)
+def object_schema(*fields: Field, label: str | None = None, description: str | None = None,
+                  title: str | None = None, additional_properties: "Schema | Definition | bool | None" = None,
+                  extra: Mapping[str, Any] | None = None) -> Schema:
+    """An object schema (a body, an answer) made of ``fields``."""
+    return Schema(type="object", properties=tuple(fields), label=label, description=description, title=title,
+                  additional_properties=additional_properties, extra=extra or {})
 
 
-def object_schema(*fields: Field, **kw: Any) -> Schema:
-    return Schema(type="object", properties=tuple(fields), **kw)
+def array_of(items: "Schema | Definition", *, label: str | None = None, description: str | None = None,
+             title: str | None = None, min_items: int | None = None,
+             extra: Mapping[str, Any] | None = None) -> Schema:
+    """A list schema (a body, an answer) whose entries are ``items``."""
+    return Schema(type="array", items=items, label=label, description=description, title=title,
+                  min_items=min_items, extra=extra or {})
 
 
-def array_of(items: Schema, **kw: Any) -> Schema:
-    return Schema(type="array", items=items, **kw)
+def _value(name: str, type: SchemaType | None, format: str | None, enum: tuple[Any, ...] | None, default: Any,
+           dropdown: Dropdown | None, items: "Schema | None") -> Schema:
+    """The schema of a path, query or header parameter's value; a refusal names the parameter."""
+    try:
+        return Schema(type=type, format=format, enum=enum, default=default, dropdown=dropdown, items=items)
+    except ModelError as exc:
+        raise ModelError(f"parameter '{name}': " + str(exc).removeprefix("schema: ")) from None
 
 
-def path(name: str, summary: str, description: str, **kw: Any) -> Parameter:
+def path(name: str, *, label: str | None = None, description: str | None = None, type: SchemaType = "string",
+         format: str | None = None, enum: tuple[Any, ...] | None = None, default: Any = UNSET,
+         dropdown: Dropdown | None = None, visibility: Visibility | None = None,
+         url_encoding: Literal["single", "double"] | None = "single", extra: Mapping[str, Any] | None = None,
+         ) -> Parameter:
     """A path parameter: always required and sent with ``x-ms-url-encoding: single`` unless told otherwise."""
-    kw.setdefault("type", "string")
-    kw.setdefault("url_encoding", "single")
-    return Parameter(name=name, location="path", required=True, summary=summary, description=description, **kw)
+    return Parameter(name=name, location="path", required=True, label=label, description=description,
+                     visibility=visibility, url_encoding=url_encoding, extra=extra or {},
+                     schema=_value(name, type, format, enum, default, dropdown, None))
 
 
-def header(name: str, summary: str, description: str, **kw: Any) -> Parameter:
-    kw.setdefault("type", "string")
-    return Parameter(name=name, location="header", summary=summary, description=description, **kw)
+def _located(location: Literal["query", "header"], what: str):  # noqa: ANN202 - the signature is the inner one
+    def parameter(name: str, *, label: str | None = None, description: str | None = None, required: bool = False,
+                  type: SchemaType = "string", format: str | None = None, enum: tuple[Any, ...] | None = None,
+                  default: Any = UNSET, dropdown: Dropdown | None = None, items: Schema | None = None,
+                  visibility: Visibility | None = None, url_encoding: Literal["single", "double"] | None = None,
+                  extra: Mapping[str, Any] | None = None) -> Parameter:
+        return Parameter(name=name, location=location, required=required, label=label, description=description,
+                         visibility=visibility, url_encoding=url_encoding, extra=extra or {},
+                         schema=_value(name, type, format, enum, default, dropdown, items))
+
+    parameter.__name__ = parameter.__qualname__ = location
+    parameter.__doc__ = f"A {what} parameter."
+    return parameter
 
 
-def query(name: str, summary: str, description: str, **kw: Any) -> Parameter:
-    kw.setdefault("type", "string")
-    return Parameter(name=name, location="query", summary=summary, description=description, **kw)
+query = _located("query", "query-string")
+header = _located("header", "request-header")
 
 
-def body(schema: Schema, summary: str = "Body", description: str = "The request body.", *, name: str = "body",
-         required: bool = True, **kw: Any) -> Parameter:
-    return Parameter(name=name, location="body", required=required, schema=schema, summary=summary,
-                     description=description, **kw)
+def body(schema: "Schema | Definition", *, label: str | None = "Body",
+         description: str | None = "The request body.", name: str = "body", required: bool = True,
+         visibility: Visibility | None = None, extra: Mapping[str, Any] | None = None) -> Parameter:
+    """The request body, shaped by ``schema``."""
+    return Parameter(name=name, location="body", required=required, schema=schema, label=label,
+                     description=description, visibility=visibility, extra=extra or {})
 
 
 def reusing(item: Any, **changes: Any) -> Any:
-    """A copy of a declared parameter or field with some attributes changed (frozen dataclasses)."""
-    from dataclasses import replace
-
+    """A copy of a declared parameter, field or response with some attributes changed (checked again)."""
     return replace(item, **changes)

@@ -16,9 +16,11 @@ operations they apply to become ``scriptOperations``. No transform, no script.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Mapping, Union
 
+from ..swaggerdoc import path_variables
+from .base import model
 from .schema import Marker, Ref
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +40,7 @@ def _op_id(op: Any) -> str:
     return op if isinstance(op, str) else op.id
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class CorrelationIdHeader:
     """Every request of ``operations`` (None: of every operation) carries ``Context.CorrelationId`` in
     the header ``header`` (replacing a value the request already had)."""
@@ -52,7 +54,7 @@ class CorrelationIdHeader:
         return [_op_id(o) for o in self.operations]
 
 
-@dataclass(frozen=True, kw_only=True)
+@model
 class WebhookLocation:
     """The registration answer of webhook trigger ``trigger`` gets a ``Location`` header: the absolute URL
     of the trigger's ``webhook_delete`` operation, whose path parameters ``args`` fills (every one of them:
@@ -110,8 +112,6 @@ def check_transforms(connector: "Connector") -> list[str]:
 
 
 def _check_webhook_location(t: WebhookLocation, where: str, by_id: dict[str, "Operation"]) -> list[str]:
-    from .checks import path_variables
-
     trigger = by_id.get(t.trigger_id)
     if trigger is None:
         return [f"{where}: trigger '{t.trigger_id}' is not declared in the connector; add it to operations."]

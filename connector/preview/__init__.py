@@ -41,13 +41,18 @@ def _read_json(path: Path, required: bool) -> dict | None:
     return doc.data
 
 
-def _findings(folder: Path) -> list[tuple[str, str, Finding]]:
+def _findings(folder: Path, config_from: Path | None = None) -> list[tuple[str, str, Finding]]:
     """The validator's findings for the folder as (kind, pointer, finding): the same list ``connector
-    validate`` prints, configuration and suppressions applied."""
+    validate`` prints, configuration and suppressions applied. ``config_from``: where a model lives, whose
+    pyproject.toml ``[tool.connector.validate]`` applies too (its build is validated in a temporary folder)."""
+    from ..validate.config import find_config
     from ..validate.engine import kind_of, validate_paths
 
+    disabled = find_config(config_from).disabled if config_from is not None else set()
     out = []
     for f in validate_paths([folder]):
+        if f.rule in disabled:
+            continue
         kind = kind_of(Path(f.file)) or ""
         where = Path(f.file).name + (f":{f.line}" if f.line else "")
         out.append((kind, f.pointer, Finding(rule=f.rule, severity=f.severity.value, message=f.message,
@@ -55,7 +60,7 @@ def _findings(folder: Path) -> list[tuple[str, str, Finding]]:
     return out
 
 
-def page_for_folder(folder: Path, mock_url: str | None = None) -> Page:
+def page_for_folder(folder: Path, mock_url: str | None = None, config_from: Path | None = None) -> Page:
     """The preview of a built connector folder (apiDefinition.swagger.json, apiProperties.json, icon.png)."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -63,7 +68,7 @@ def page_for_folder(folder: Path, mock_url: str | None = None) -> Page:
     swagger = _read_json(folder / SWAGGER, required=True)
     properties = _read_json(folder / PROPERTIES, required=False)
     icon = (folder / ICON).read_bytes() if (folder / ICON).is_file() else None
-    page = build_page(swagger, properties, icon, _findings(folder))
+    page = build_page(swagger, properties, icon, _findings(folder, config_from))
     if mock_url:
         from .dropdowns import fill_from_mock
         fill_from_mock(page, swagger, mock_url, folder)
@@ -82,7 +87,7 @@ def page_for_model(model_path: Path | None, mock_url: str | None = None) -> Page
     with tempfile.TemporaryDirectory(prefix="connector-preview-") as tmp:
         for name, data in files.items():
             (Path(tmp) / name).write_bytes(data)
-        return page_for_folder(Path(tmp), mock_url)
+        return page_for_folder(Path(tmp), mock_url, config_from=Path(model_path) if model_path else Path.cwd())
 
 
 @lru_cache(maxsize=1)

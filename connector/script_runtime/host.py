@@ -148,10 +148,17 @@ def _from_response(d: dict) -> HttpResponse:
 
 
 def find_tool(name: str) -> str:
-    found = shutil.which(name)
+    """The Mono tool ``name`` (``mcs`` or ``mono``): ``$CONNECTOR_MCS`` / ``$CONNECTOR_MONO`` when set (a path,
+    or a command looked up on PATH), else ``name`` on PATH."""
+    variable = f"CONNECTOR_{name.upper()}"
+    wanted = os.environ.get(variable) or name
+    found = shutil.which(wanted)
     if not found:
-        raise ScriptHostError(f"'{name}' (Mono) is not installed, so script.csx cannot be compiled or run; "
-                              f"{SETUP_HINT}.")
+        if wanted != name:
+            raise ScriptHostError(f"{variable} is {wanted!r}, which is not an executable file or a command on PATH; "
+                                  f"point it at Mono's {name}, or unset it to use the {name} on PATH.")
+        raise ScriptHostError(f"'{name}' (Mono) is not on PATH, so script.csx cannot be compiled or run; "
+                              f"{SETUP_HINT}, or set {variable} to its path.")
     return found
 
 

@@ -14,10 +14,10 @@ Two real servers on loopback:
 
 It also plays the sign-in service (the Azure AD v1 endpoints ADAL and ``connector login`` use, under
 ``<url>/<tenant>/oauth2/``): ``devicecode`` starts a device-code sign-in that a test completes with
-:meth:`StandIn.approve` (the person entering the code), and ``token`` answers the ``device_code`` and
-``refresh_token`` grants with JWT-shaped (unsigned) tokens whose access token the Power Platform endpoints then
-accept. Refresh tokens rotate on every grant; :meth:`StandIn.revoke` makes one fail with ``invalid_grant``.
-Grants are counted in :attr:`StandIn.grants` (grant type and tenant, never a token).
+:meth:`StandIn.approve` or a person at ``<url>/devicelogin`` (entering the code), and ``token`` answers the
+``device_code`` and ``refresh_token`` grants with JWT-shaped (unsigned) tokens whose access token the Power
+Platform endpoints then accept. Refresh tokens rotate on every grant; :meth:`StandIn.revoke` makes one fail with
+``invalid_grant``. Grants are counted in :attr:`StandIn.grants` (grant type and tenant, never a token).
 
 Calls and answers follow ``certification.md`` section 5 and paconn's source. Where the real service's answer
 is not known (error codes and texts), the stand-in's own answer is a JSON ``{"error": {"code", "message"}}``
@@ -446,6 +446,16 @@ class StandIn:
             return self._blob(method, path, query, headers, body)
         if path.startswith(FILES):
             return self._file(path)
+        if path == "/devicelogin" and method == "GET":  # the page a person opens to enter the code
+            if not query.get("code"):
+                return 200, "text/html; charset=utf-8", (
+                    b"<!doctype html><title>Stand-in sign-in</title><form>Code: <input name=code autofocus> "
+                    b"<button>Sign in</button></form>")
+            try:
+                self.approve(query["code"].strip().upper())
+            except KeyError:
+                return 400, "text/plain; charset=utf-8", b"That code is not pending.\n"
+            return 200, "text/plain; charset=utf-8", b"Signed in. You can close this page.\n"
         authority = AUTHORITY.match(path)
         if authority and method == "POST":
             return self._authority(authority.group(1), authority.group(2), query, body)
@@ -761,8 +771,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     envs = {args.environment: "Stand-in environment"} if args.environment else None
     with StandIn(envs, dump=args.dump, port=args.port, blob_port=args.blob_port) as standin:
-        standin.write_token_file(args.home, expires_in=24 * 3600)
-        env = standin.paconn_environment(args.home)
+        standin.write_token_file(args.home, expires_in=24 * 3600, refresh_token=True)
+        env = {**standin.paconn_environment(args.home), "CONNECTOR_AUTHORITY_URL": standin.authority_url}
         print(f"stand-in at {standin.url} (environment {standin.default_environment})", flush=True)
         print("run paconn or `connector deploy` with:", flush=True)
         print("  env " + " ".join(f"{k}={v}" for k, v in env.items() if k.isupper()), flush=True)

@@ -2,7 +2,7 @@
 Ids are stable: PP0xxx files and JSON, PP1xxx apiDefinition.swagger.json, PP2xxx apiProperties.json, PP3xxx icon.png,
 PP4xxx script.csx, PP5xxx settings.json. A retired rule keeps its id reserved; a new rule takes a new id."""
 
-from .findings import rule
+from .findings import RULES, rule, set_source
 
 # --- files and JSON -------------------------------------------------------------------------------------------
 rule("PP0001", "json-syntax", "error", "The file is not valid JSON (reported with line and column).",
@@ -17,6 +17,11 @@ rule("PP0005", "connector-file-missing", "error",
      "Add the missing file (paconn download writes both).")
 rule("PP0006", "config-unknown-rule", "warning",
      "[tool.connector.validate] disable names a rule that does not exist.", "Use a rule id such as PP1043 or its slug.")
+
+rule("PP0007", "json-not-strict", "warning",
+     "The file uses trailing commas, comments or raw control characters in strings: the platform's parser "
+     "(Newtonsoft Json.NET) accepts them, strict JSON tools (paconn's Python, most editors) do not.",
+     "Remove the comments and trailing commas, and escape control characters (\\t, \\n) in strings.")
 
 rule("PP0000", "internal-error", "error", "The validator itself failed on this file (a bug: please report it).",
      "Report the file to the connector toolkit maintainers.")
@@ -39,6 +44,8 @@ rule("PP1007", "default-mismatch", "error", "A `default` value does not match it
      "Write the default with the declared type (e.g. false, not \"false\") and as one of the enum values.")
 rule("PP1008", "swagger-too-large", "error", "The definition is larger than 1 MB.", "Split or trim the definition.")
 # --- connector level
+rule("PP1009", "ref-cycle", "error", "A chain of `$ref`s loops (A -> B -> A) without reaching a definition.",
+     "Point one of the references at the definition itself, or remove the loop.")
 rule("PP1010", "title-missing", "error", "info.title is missing or empty.", "Add info.title.")
 rule("PP1011", "title-too-long", "error", "info.title is longer than 30 characters.", "Shorten the title to 30 characters.")
 rule("PP1012", "title-restricted-word", "error",
@@ -101,8 +108,13 @@ rule("PP1044", "consumes-unsupported", "warning",
      "consumes lists no supported MIME type (application/json, text/plain, multipart/form-data, "
      "application/x-www-form-urlencoded).", "Add a supported MIME type to consumes.")
 # --- parameters
-rule("PP1050", "param-summary-missing", "error", "A parameter has no x-ms-summary.", "Add a Title Case x-ms-summary.")
-rule("PP1051", "param-description-missing", "error", "A parameter has no description.", "Add a description sentence.")
+rule("PP1050", "param-summary-missing", "error",
+     "A parameter users see has no x-ms-summary (its label). Not checked on what users never see: the body "
+     "parameter itself (the designer shows its properties), internal parameters, parameters of internal operations.",
+     "Add a Title Case x-ms-summary.")
+rule("PP1051", "param-description-missing", "error",
+     "A parameter users see has no description. Not checked on the body parameter itself, internal parameters or "
+     "parameters of internal operations.", "Add a description sentence.")
 rule("PP1052", "path-param-not-required", "error", "A path parameter is not `required: true`.", "Set required: true.")
 rule("PP1053", "path-param-encoding-missing", "warning", "A path parameter has no x-ms-url-encoding.",
      "Add \"x-ms-url-encoding\": \"single\".")
@@ -215,3 +227,123 @@ rule("PP5001", "settings-file-missing", "error", "A file named in settings.json 
      "Fix the path (relative to settings.json's folder) or add the file.")
 rule("PP5002", "settings-schema", "warning", "settings.json has an unknown key or a value of the wrong type.",
      "Use the keys paconn reads, with string values.")
+
+# --- where each rule comes from, so a user can judge a finding ----------------------------------------------------
+# schema: the JSON schema the platform validates against (Swagger 2.0 as vendored from openapi-spec-validator, or
+#   Microsoft's apiProperties schema); platform: documented platform behaviour (Microsoft Docs, paconn);
+# pipeline: a message of Microsoft's certification validator (its error name); reviewers: Microsoft reviewers'
+# comments on certification pull requests and the certification checklist; docs: Microsoft Docs' certification
+# requirements; certification policy: the numbered certification policies; toolkit: this validator itself.
+SCHEMA = "schema: Swagger 2.0 JSON schema (openapi-spec-validator's; the platform rejects what it rejects)"
+SOURCES = {
+    "PP0000": "toolkit: a failure of the validator itself",
+    "PP0001": "platform: the platform's parser (Newtonsoft Json.NET) refuses the file at upload",
+    "PP0002": "platform: paconn create/update read the files with Python's json, which refuses a BOM",
+    "PP0003": "platform: JSON objects keep the last of duplicate keys (RFC 8259 leaves it undefined)",
+    "PP0004": "platform: connector files are read as UTF-8",
+    "PP0005": "platform: paconn create needs apiDefinition.swagger.json and apiProperties.json",
+    "PP0006": "toolkit: [tool.connector.validate] configuration",
+    "PP0007": "platform: Newtonsoft Json.NET accepts trailing commas, comments and raw control characters; "
+              "paconn (Python json) and strict tools do not",
+    "PP1001": SCHEMA,
+    "PP1002": "pipeline: SpecificationVersionIncorrect (OpenAPI 3 is rejected)",
+    "PP1003": "pipeline: references must start #/parameters/, #/responses/ or #/definitions/ and resolve",
+    "PP1004": SCHEMA + "; openapi-spec-validator's path-parameter check",
+    "PP1005": "pipeline: OperationIdNotUnique",
+    "PP1006": SCHEMA + "; openapi-spec-validator's duplicate-parameter check",
+    "PP1007": "pipeline: the default must match the type (keyword checks of the validator)",
+    "PP1008": "platform: a definition is limited to 1 MB (Microsoft Docs)",
+    "PP1009": "pipeline: no $ref loops (the validator's Not supported group)",
+    "PP1010": "pipeline: info.title is required",
+    "PP1011": "pipeline: FieldLengthExceeded (30 characters)",
+    "PP1012": "pipeline: ValueContainsRestrictedWords",
+    "PP1013": "pipeline: ValueMustEndWithAlphanumeric",
+    "PP1014": "pipeline: \"must be between '30' and '500' characters\"",
+    "PP1015": "reviewers: descriptions name the service, not Power Platform products",
+    "PP1016": "pipeline: \"The 'contact' property is required. ValuePath: /info\"",
+    "PP1017": "pipeline: ContactEmailNotValid",
+    "PP1018": "pipeline: ConnectorMetadataPropertiesMissing / \"The 'x-ms-connector-metadata' property is required\"",
+    "PP1019": "pipeline: UrlNotValid",
+    "PP1020": "pipeline: TooManyConnectorCategories / InvalidConnectorCategory",
+    "PP1021": "pipeline: HostNameNotValid (and the schema's host pattern)",
+    "PP1022": "reviewers: certified connectors point at the production service",
+    "PP1023": "pipeline: BasePathNotValid",
+    "PP1024": "pipeline: SchemeNotSupported",
+    "PP1025": SCHEMA + "; security requirements must name a defined scheme",
+    "PP1030": "pipeline: OperationIdRequired",
+    "PP1031": "reviewers and Microsoft Docs: PascalCase operationIds (the validator's OperationIdSanitized)",
+    "PP1032": "pipeline: the summary is required",
+    "PP1033": "docs: Microsoft Docs require summaries of at most 80 characters for certification (the validator's own warning starts near 120)",
+    "PP1034": "pipeline: RestrictedCharactersInSummary",
+    "PP1035": "pipeline: \"The 'description' property is required\"",
+    "PP1036": "reviewers: the description must say more than the summary",
+    "PP1037": "pipeline: OperationMustHaveResponse",
+    "PP1038": "pipeline: OperationShouldHaveSuccessfulResponse (a warning)",
+    "PP1039": "pipeline: DefaultResponseHasSchema",
+    "PP1040": "pipeline: OperationHasManyResponsesWithSchema (a warning)",
+    "PP1041": "pipeline: BodyOrFormDataParameterInFetchOperationNotAllowed",
+    "PP1042": "pipeline: PathRedefined",
+    "PP1043": "pipeline: paths start with '/' and have no '?', '#' or '*'",
+    "PP1044": "pipeline: ConsumesMissing (a warning)",
+    "PP1050": "pipeline: \"The 'x-ms-summary' property is required. ValuePath: .../parameters/N\", on parameters "
+              "users fill in",
+    "PP1051": "pipeline: \"The 'description' property is required\", on parameters users fill in",
+    "PP1052": "pipeline: PathParameterMustBeRequired (and the schema's enum [true])",
+    "PP1053": "pipeline: PathParameterMissingEncoding (a warning)",
+    "PP1054": "pipeline: QueryParameterEncodingNotSupported (a warning)",
+    "PP1055": "pipeline: ConnectionIdParameterNotAllowed",
+    "PP1056": "pipeline: at most one body parameter, no body with formData",
+    "PP1057": "platform: x-ms-visibility is important, advanced or internal (Microsoft Docs)",
+    "PP1058": "pipeline: internal and required parameters must have a default",
+    "PP1059": "pipeline: InternalPropertyWithDefaultOptional (a warning)",
+    "PP1060": "pipeline: UnrecognizedTypeFormat (a warning)",
+    "PP1061": "platform: x-ms-enum-values is [{value, displayName}] with values from enum (Microsoft's schema)",
+    "PP1070": "schema: Microsoft's apiDefinition schema lists the x-ms extensions; a misspelt one is refused",
+    "PP1071": "schema: Microsoft's apiDefinition schema allows no unlisted x-ms-* key (a warning: the platform "
+              "accepts some, e.g. x-ms-openai-data)",
+    "PP1072": "schema: Microsoft's apiDefinition schema, x-ms-trigger is single or batch",
+    "PP1073": "platform: x-ms-pageable.nextLinkName is nextLink or @odata.nextLink (Microsoft Docs)",
+    "PP1074": "platform: the shapes of x-ms-dynamic-* (Microsoft Docs and schema)",
+    "PP1075": "platform: a dynamic extension calls an operation of the same connector",
+    "PP1076": "platform: a {parameter: X} reference resolves among the calling operation's parameters",
+    "PP1077": "pipeline: DynamicExtensionDefinitionNotAllowedInParameter",
+    "PP1080": "pipeline: WebhookOperationsMissingNotificationUrlProperty",
+    "PP1081": "platform: the notification URL property is internal and required along its chain (Microsoft Docs)",
+    "PP1082": "platform: webhook triggers need a DELETE operation the Location header points at (Microsoft Docs)",
+    "PP1083": "reviewers: describe the webhook payload in x-ms-notification-content",
+    "PP1090": "pipeline: replacement only on deprecated operations",
+    "PP1091": "pipeline: replacement needs api and operationId",
+    "PP1092": "pipeline: no Production operation under a Preview connector",
+    "PP1093": "pipeline: API family revision rules",
+    "PP2001": "schema: Microsoft's apiProperties schema (plus scriptOperations and connectionParameterSets, which "
+              "paconn keeps)",
+    "PP2002": "schema: iconBrandColor is a #rrggbb colour",
+    "PP2003": "docs: Microsoft Docs and the connectors repository call #007ee5 and #ffffff invalid",
+    "PP2004": "platform: scriptOperations name operations of the swagger",
+    "PP2005": "toolkit: a real secret in a committed or submitted file is leaked (reviewers refuse it too)",
+    "PP2006": "platform: an identity provider's customParameters (Microsoft Docs)",
+    "PP2007": "reviewers: redirectMode GlobalPerConnector",
+    "PP2008": "platform: a policy template's required parameters (Microsoft Docs)",
+    "PP2009": "platform: the documented policy templates",
+    "PP2010": "platform: policies apply to operations of the swagger",
+    "PP2011": "reviewers: publisher and stackOwner are required for certification",
+    "PP3001": "certification policy 5000.2.1.3: the icon is a PNG (Microsoft Docs)",
+    "PP3002": "certification policy 5000.2.1.4: a square icon of 100-230 px (Microsoft Docs)",
+    "PP3003": "certification policy 5000.2.1.2: the icon is at most 1 MB",
+    "PP3004": "docs: Microsoft Docs require a non-transparent background (a reviewer restated it)",
+    "PP3005": "certification policy 5000.2.1.1: the icon background equals iconBrandColor (Microsoft Docs)",
+    "PP4001": "platform: the script is compiled by the platform; a syntax error fails the upload",
+    "PP4002": "platform: the script declares class Script : ScriptBase (Microsoft Docs)",
+    "PP4003": "platform: the script overrides ExecuteAsync (Microsoft Docs)",
+    "PP4004": "platform: only the documented namespaces are available to scripts",
+    "PP4005": "platform: the script is at most 1 MB",
+    "PP4006": "platform: scripts send requests with Context.SendAsync (Microsoft Docs)",
+    "PP5001": "platform: paconn reads the files settings.json names",
+    "PP5002": "platform: the keys paconn's settings.json knows",
+}
+for _id, _source in SOURCES.items():
+    set_source(_id, _source)
+
+_unsourced = sorted(set(RULES) - set(SOURCES))
+if _unsourced:  # every rule names its source
+    raise ValueError(f"rules without a source: {_unsourced}")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, Reporter, resolve_rule
+from .textutil import show
 
 SUPPRESS_KEY = "x-connector-suppress"
 CS_DIRECTIVE = re.compile(r"//\s*connector:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_,\s-]+)")
@@ -45,7 +46,7 @@ def _load(pyproject: Path) -> Config:
     for i, name in enumerate(raw if isinstance(raw, list) else [raw]):
         rid = resolve_rule(name) if isinstance(name, str) else None
         if rid is None:
-            rep.report("PP0006", "", f"[tool.connector.validate] disable[{i}] = {name!r} is not a rule")
+            rep.report("PP0006", "", f"[tool.connector.validate] disable[{i}] = {show(name)} is not a rule")
         else:
             disabled.add(rid)
     return Config(pyproject, frozenset(disabled), rep.findings)

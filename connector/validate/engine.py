@@ -4,15 +4,18 @@ suppressions. ``validate_paths`` is the whole validator as a function: paths in,
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..jsonio import JsonDocument, load_json_text
+from ..jsonio import JsonDocument, load_json_text, read_input
 from . import catalog  # noqa: F401  (registers the rules)
 from .config import csharp_suppressions, find_config, json_suppressed, json_suppressions
 from .findings import Finding, Reporter
+from .jsonpos import positions
+from .modelfix import model_source, rewrite
+from .textutil import show
 
 SWAGGER, PROPERTIES, ICON, SCRIPT, SETTINGS = "swagger", "properties", "icon", "script", "settings"
 JSON_KINDS = {SWAGGER, PROPERTIES, SETTINGS}
@@ -42,17 +45,15 @@ class Loaded:
 class Workspace:
     """Caches file contents so that a sibling (swagger for apiProperties, apiProperties for the icon) is read once."""
     files: dict[Path, Loaded] = field(default_factory=dict)
+    max_file_size: int | None = None  # None: jsonio's default ($CONNECTOR_MAX_FILE_SIZE or 32 MiB)
 
     def load(self, path: Path, kind: str) -> Loaded:
         key = path.resolve()
         if key not in self.files:
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise UsageError(f"cannot read {display(path)}: {exc.strerror or exc}") from None
+            raw = read_input(path, self.max_file_size)  # regular files only, size checked before reading
             item = Loaded(path, kind, raw)
             if kind in JSON_KINDS:
-                item.doc = load_json_text(raw)
+                item.doc = load_json_text(raw, lenient=True)
             self.files[key] = item
         return self.files[key]
 
@@ -101,7 +102,7 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Finding]]:
             kinds = {}
             for e in entries:
                 k = kind_of(e)
-                if k and e.is_file():
+                if k and not e.is_dir():  # FIFOs, devices and dangling links are refused when read
                     targets.append((e, k))
                     kinds.setdefault(k, e)
             rep = Reporter(display(p))
@@ -140,7 +141,25 @@ def check_file(ws: Workspace, path: Path, kind: str) -> list[Finding]:
     elif kind == SCRIPT and b"connector:" in item.raw:
         whole, lines = csharp_suppressions(item.raw.decode("utf-8", "replace"))
         findings = [f for f in findings if f.rule not in whole and f.rule not in lines.get(f.line or 0, ())]
-    return findings
+    if kind == SWAGGER and findings:
+        source = model_source(path.parent, display)
+        if source is not None:  # a folder `connector build` wrote: fixes name the model's fields and lines
+            findings = rewrite(findings, item.data, source)
+    return place(item, findings)
+
+
+def place(item: Loaded, findings: list[Finding]) -> list[Finding]:
+    """Line and column for the findings that have a JSON pointer but no position yet: one targeted scan of the
+    file's text for just those pointers (files without findings are never scanned)."""
+    todo = {f.pointer for f in findings if f.line is None}
+    if not todo or item.doc is None or item.doc.text is None:
+        return findings
+    where = positions(item.doc.text, todo)
+    out = []
+    for f in findings:
+        pos = where.get(f.pointer) if f.line is None else None
+        out.append(f if pos is None else replace(f, line=pos[0], column=pos[1]))
+    return out
 
 
 def _run_checks(ws: Workspace, item: Loaded, rep: Reporter) -> None:
@@ -151,10 +170,16 @@ def _run_checks(ws: Workspace, item: Loaded, rep: Reporter) -> None:
             rule = "PP0004" if doc.problem.code == "json-encoding" else "PP0001"
             rep.report(rule, "", doc.problem.message, line=doc.problem.line, column=doc.problem.column)
             return
+        if doc.warnings:
+            first = doc.warnings[0]
+            rep.report("PP0007", "", "The file is not strict JSON: " + "; ".join(
+                f"{w.message} at {w.line}:{w.column}" for w in doc.warnings) + ". The platform's parser accepts "
+                "this and the file is checked as the platform reads it, but strict JSON tools refuse it",
+                line=first.line, column=first.column)
         if doc.had_bom:
             rep.report("PP0002", "", "the file starts with a UTF-8 byte-order mark")
         for obj_ptr, key in doc.duplicate_keys:
-            rep.report("PP0003", obj_ptr, f"key {key!r} appears more than once in the same object")
+            rep.report("PP0003", obj_ptr, f"key {show(key)} appears more than once in the same object")
     if item.kind == SWAGGER:
         from .swagger import check_swagger
         check_swagger(rep, item.data, len(item.raw))
@@ -174,10 +199,10 @@ def _run_checks(ws: Workspace, item: Loaded, rep: Reporter) -> None:
         check_settings(rep, item.data, item.path.parent)
 
 
-def validate_paths(paths: list[Path]) -> list[Finding]:
+def validate_paths(paths: list[Path], max_file_size: int | None = None) -> list[Finding]:
     """Every finding for the given connector folders and files, configuration applied, in a stable order."""
     targets, findings = collect(paths)
-    ws = Workspace()
+    ws = Workspace(max_file_size=max_file_size)
     configs_seen = set()
     for path, kind in targets:
         cfg = find_config(path)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass
 
+from .textutil import sentence
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -25,6 +27,7 @@ class Rule:
     severity: Severity
     summary: str
     fix: str = ""
+    source: str = ""  # where the rule comes from (schema, platform, pipeline, reviewers), so a user can judge it
 
 
 RULES: dict[str, Rule] = {}
@@ -38,6 +41,12 @@ def rule(rule_id: str, slug: str, severity: str, summary: str, fix: str = "") ->
     RULES[rule_id] = r
     _SLUGS[slug] = rule_id
     return r
+
+
+def set_source(rule_id: str, source: str) -> None:
+    from dataclasses import replace
+
+    RULES[rule_id] = replace(RULES[rule_id], source=source)
 
 
 def resolve_rule(name: str) -> str | None:
@@ -83,5 +92,5 @@ class Reporter:
     def report(self, rule_id: str, pointer: str, message: str, fix: str | None = None, *,
                line: int | None = None, column: int | None = None, severity: Severity | None = None) -> None:
         r = RULES[rule_id]
-        self.findings.append(Finding(rule_id, severity or r.severity, self.file, pointer, message,
-                                     r.fix if fix is None else fix, line, column))
+        self.findings.append(Finding(rule_id, severity or r.severity, self.file, pointer, sentence(message),
+                                     sentence(r.fix if fix is None else fix), line, column))

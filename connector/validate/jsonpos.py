@@ -1,91 +1,145 @@
-"""Line and column of every value in a JSON text, by JSON pointer, so reports can show `12:5` next to a pointer
-and SARIF results get a region. Tolerant: stops quietly on text that is not JSON."""
+"""Line and column of the JSON pointers that carry a finding, found in one targeted scan of the text.
+
+The scan walks only the containers on the way to an asked-for pointer. Every other value is skipped with
+the json module's C scanner (one call per skipped value), so the cost grows with the number of findings and
+the width of the objects on their way, not with the size of the document. A pointer that does not exist in
+the text (a missing key) gets the position of its nearest ancestor that does.
+
+Positions are 1-based; a pointer to an object member is placed at its key, an array element at its value.
+"""
 
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
+from bisect import bisect_right
+from typing import Iterable
 
-from ..swaggerdoc import pointer
+from ..swaggerdoc import pointer_parts
 
-_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|(-?[0-9][0-9.eE+-]*|true|false|null))', re.S)
+_WS = re.compile(r"[ \t\n\r]*")
+_WANTED = object()  # trie marker: this pointer itself was asked for
 
 
-def positions(text: str) -> dict[str, tuple[int, int]]:
-    """JSON pointer -> (line, column), 1-based; keys of objects map to the position of the key itself."""
+def _trie(pointers: Iterable[str]) -> tuple[dict, int]:
+    root: dict = {}
+    nodes = 0
+    for ptr in pointers:
+        node = root
+        for part in pointer_parts(ptr):
+            nxt = node.get(part)
+            if nxt is None:
+                nxt = node[part] = {}
+                nodes += 1
+            node = nxt
+        node[_WANTED] = True
+    return root, nodes
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def offsets(text: str, pointers: Iterable[str]) -> dict[str, int]:
+    """Character offset of each pointer that exists in ``text`` (and of each ancestor on the way)."""
+    trie, remaining = _trie(pointers)
+    out: dict[str, int] = {}
+    scan_once = json.scanner.make_scanner(json.JSONDecoder(strict=False))
+    scanstring = json.decoder.scanstring
+    n = len(text)
+    ws = _WS.match
+    pos = ws(text, 0).end()
+    if pos >= n:
+        return out
+    out[""] = pos
+    # frames: [is_object, trie node, pointer prefix, last array index, children of the trie still to find]
+    stack: list[list] = []
+    value_at, value_trie, value_ptr = pos, trie, ""
+    try:
+        while True:
+            # a value at value_at: enter it if something below it is wanted, else skip it
+            c = text[value_at] if value_at < n else ""
+            children = len(value_trie) - (_WANTED in value_trie)
+            if children and c in "{[":
+                stack.append([c == "{", value_trie, value_ptr, -1, children])
+                pos = value_at + 1
+            else:
+                try:
+                    pos = scan_once(text, value_at)[1]
+                except StopIteration:
+                    return out
+            # continue in the innermost open container until a wanted member is found
+            while stack:
+                frame = stack[-1]
+                pos = ws(text, pos).end()
+                c = text[pos] if pos < n else ""
+                if c == ",":
+                    pos = ws(text, pos + 1).end()
+                    c = text[pos] if pos < n else ""
+                if c in "}]" and c:
+                    stack.pop()
+                    pos += 1
+                    continue
+                if not c:
+                    return out
+                if frame[0]:
+                    if c != '"':
+                        return out
+                    key, after = scanstring(text, pos + 1, False)
+                    key_at = pos
+                    pos = ws(text, after).end()
+                    if text[pos:pos + 1] != ":":
+                        return out
+                    pos = ws(text, pos + 1).end()
+                    child = frame[1].get(key)
+                    if child is not None and (frame[2] + "/" + _escape(key)) not in out:
+                        value_ptr = frame[2] + "/" + _escape(key)
+                        out[value_ptr] = key_at
+                        break
+                else:
+                    frame[3] += 1
+                    child = frame[1].get(str(frame[3]))
+                    if child is not None:
+                        value_ptr = frame[2] + "/" + str(frame[3])
+                        out[value_ptr] = pos
+                        break
+                try:
+                    pos = scan_once(text, pos)[1]
+                except StopIteration:
+                    return out
+            else:
+                return out
+            remaining -= 1
+            frame[4] -= 1
+            value_at, value_trie = pos, child
+            if remaining <= 0 and len(child) - (_WANTED in child) == 0:
+                return out
+    except (ValueError, IndexError, RecursionError):  # text that is not JSON after all: keep what was found
+        return out
+
+
+def positions(text: str, pointers: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """JSON pointer -> (line, column) for each of ``pointers``, placed at its nearest existing ancestor."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    pointers = set(pointers)
+    found = offsets(text, pointers)
+    line_starts: list[int] | None = None
     out: dict[str, tuple[int, int]] = {}
-    line_starts = [0]
-    for m in re.finditer("\n", text):
-        line_starts.append(m.end())
-
-    def linecol(pos: int) -> tuple[int, int]:
-        lo, hi = 0, len(line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, pos - line_starts[lo] + 1
-
-    # each frame: [is_object, parts, pending_key, index, expecting_key]
-    stack: list[list] = []
-    pos = 0
-    n = len(text)
-
-    def value_parts() -> tuple | None:
-        if not stack:
-            return ()
-        top = stack[-1]
-        if top[0]:
-            return top[1] + (top[2],) if top[2] is not None else None
-        top[3] += 1
-        return top[1] + (top[3],)
-
-    while pos < n:
-        m = _TOKEN.match(text, pos)
-        if not m:
-            break
-        pos = m.end()
-        start = m.start(m.lastindex)
-        s, punct, lit = m.group(1), m.group(2), m.group(3)
-        if s is not None:
-            if stack and stack[-1][0] and stack[-1][4]:
-                try:
-                    key = json.loads(s)
-                except ValueError:
-                    key = s[1:-1]
-                stack[-1][2] = key
-                stack[-1][4] = False
-                out.setdefault(pointer(*stack[-1][1], key), linecol(start))
-            else:
-                parts = value_parts()
-                if parts is not None:
-                    out.setdefault(pointer(*parts), linecol(start))
-        elif lit is not None:
-            parts = value_parts()
-            if parts is not None:
-                out.setdefault(pointer(*parts), linecol(start))
-        elif punct in "{[":
-            parts = value_parts()
-            if parts is None:
-                parts = ()
-            out.setdefault(pointer(*parts), linecol(start))
-            stack.append([punct == "{", parts, None, -1, punct == "{"])
-        elif punct in "}]":
-            if stack:
-                stack.pop()
-        elif punct == ",":
-            if stack and stack[-1][0]:
-                stack[-1][4] = True
-                stack[-1][2] = None
+    for ptr in pointers:
+        at = locate(found, ptr)
+        if at is None:
+            continue
+        if line_starts is None:
+            line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        line = bisect_right(line_starts, at)
+        out[ptr] = (line, at - line_starts[line - 1] + 1)
     return out
 
 
-def locate(index: dict[str, tuple[int, int]], ptr: str) -> tuple[int, int] | None:
-    """Position of ``ptr``, or of its nearest ancestor that has one."""
+def locate(index: dict, ptr: str):
+    """The entry of ``ptr`` in ``index``, or of its nearest ancestor that has one."""
     while True:
         if ptr in index:
             return index[ptr]

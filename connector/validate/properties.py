@@ -10,6 +10,7 @@ from ..swaggerdoc import pointer
 from .config import SUPPRESS_KEY
 from .findings import Reporter
 from .structure import schema_errors
+from .textutil import show
 
 SCHEMA = "apiProperties.schema.json"
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -59,11 +60,25 @@ def looks_real_secret(value: Any) -> bool:
 
 
 def strip_suppress(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: strip_suppress(v) for k, v in node.items() if k != SUPPRESS_KEY}
-    if isinstance(node, list):
-        return [strip_suppress(v) for v in node]
-    return node
+    """A copy of ``node`` without x-connector-suppress keys, at any depth (an explicit stack, no recursion)."""
+    def empty(value: Any) -> Any:
+        return {} if isinstance(value, dict) else [] if isinstance(value, list) else value
+
+    root = empty(node)
+    stack = [(node, root)] if isinstance(node, (dict, list)) else []
+    while stack:
+        src, dst = stack.pop()
+        for key, value in (src.items() if isinstance(src, dict) else enumerate(src)):
+            if isinstance(src, dict) and key == SUPPRESS_KEY:
+                continue
+            copy = empty(value)
+            if isinstance(value, (dict, list)):
+                stack.append((value, copy))
+            if isinstance(dst, dict):
+                dst[key] = copy
+            else:
+                dst.append(copy)
+    return root
 
 
 def swagger_operation_ids(swagger: Any) -> set[str] | None:
@@ -84,19 +99,19 @@ def check_properties(rep: Reporter, data: Any, swagger: Any = None) -> None:
     colour = props.get("iconBrandColor")
     if "iconBrandColor" in props:
         if not isinstance(colour, str) or not HEX.match(colour):
-            rep.report("PP2002", "/properties/iconBrandColor", f"iconBrandColor {colour!r} is not a #rrggbb colour")
+            rep.report("PP2002", "/properties/iconBrandColor", f"iconBrandColor {show(colour)} is not a #rrggbb colour")
         elif colour.lower() in FORBIDDEN_COLOURS:
             rep.report("PP2003", "/properties/iconBrandColor", f"iconBrandColor {colour} is not allowed")
     missing = [k for k in ("publisher", "stackOwner") if not isinstance(props.get(k), str) or not props.get(k).strip()]
     if isinstance(data, dict) and missing:
-        rep.report("PP2011", "/properties", f"{' and '.join(missing)} missing")
+        rep.report("PP2011", "/properties", f"apiProperties.json has no {' and no '.join(missing)}")
     op_ids = swagger_operation_ids(swagger)
     script_ops = props.get("scriptOperations")
     if isinstance(script_ops, list) and op_ids is not None:
         for i, name in enumerate(script_ops):
             if isinstance(name, str) and name not in op_ids:
                 rep.report("PP2004", pointer("properties", "scriptOperations", i),
-                           f"scriptOperations names {name!r}, which is not an operationId of the swagger")
+                           f"scriptOperations names {show(name)}, which is not an operationId of the swagger")
     for name, param in _d(props.get("connectionParameters")).items():
         _check_parameter(rep, param, ("properties", "connectionParameters", name))
     sets = _d(props.get("connectionParameterSets"))
@@ -120,11 +135,11 @@ def _check_parameter(rep: Reporter, param: Any, parts: tuple) -> None:
         entry = _d(custom).get(key)
         if not isinstance(entry, dict) or entry.get("value") in (None, ""):
             rep.report("PP2006", optr + ("/customParameters" if isinstance(custom, dict) else ""),
-                       f"identity provider {provider!r} needs customParameters.{key}.value")
+                       f"identity provider {show(provider)} needs customParameters.{key}.value")
     mode = oauth.get("redirectMode")
     if mode != "GlobalPerConnector":
         rep.report("PP2007", optr + ("/redirectMode" if "redirectMode" in oauth else ""),
-                   f"redirectMode is {mode!r}; reviewers require \"GlobalPerConnector\"")
+                   f"redirectMode is {show(mode)}; reviewers require \"GlobalPerConnector\"")
     if oauth.get("redirectUrl") not in (None, ""):
         rep.report("PP2007", optr + "/redirectUrl", "redirectUrl is set; GlobalPerConnector needs none")
 
@@ -135,20 +150,20 @@ def _check_policy(rep: Reporter, inst: Any, parts: tuple, op_ids: set[str] | Non
     params = _d(inst.get("parameters"))
     if isinstance(tid, str):
         if tid not in POLICY_TEMPLATES:
-            rep.report("PP2009", pointer(*parts, "templateId"), f"policy template {tid!r} is unknown")
+            rep.report("PP2009", pointer(*parts, "templateId"), f"policy template {show(tid)} is unknown")
         else:
             have = {k.split(".", 1)[1].lower() for k in params
                     if isinstance(k, str) and k.lower().startswith("x-ms-apimtemplateparameter.")}
             for req in POLICY_TEMPLATES[tid]:
                 if req.lower() not in have:
                     rep.report("PP2008", pointer(*parts, "parameters"),
-                               f"policy {tid!r} needs parameter x-ms-apimTemplateParameter.{req}")
+                               f"policy {show(tid)} needs parameter x-ms-apimTemplateParameter.{req}")
     names = params.get("x-ms-apimTemplate-operationName")
     if isinstance(names, list) and op_ids is not None:
         for j, name in enumerate(names):
             if isinstance(name, str) and name not in op_ids:
                 rep.report("PP2010", pointer(*parts, "parameters", "x-ms-apimTemplate-operationName", j),
-                           f"policy applies to {name!r}, which is not an operationId of the swagger")
+                           f"policy applies to {show(name)}, which is not an operationId of the swagger")
 
 
 def _check_secrets(rep: Reporter, node: Any, parts: tuple) -> None:

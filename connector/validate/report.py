@@ -10,29 +10,19 @@ import click
 
 from .. import __version__
 from .findings import RULES, Finding, Severity
-from .jsonpos import locate, positions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 class Locator:
-    """line:column for JSON pointers, computed once per file and only for files that have findings."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, dict] = {}
+    """line:column of a finding: ``validate_paths`` places every finding that has a JSON pointer (one targeted
+    scan per file with findings), so this only reads what the finding carries."""
 
     def __call__(self, f: Finding) -> tuple[int, int] | None:
         if f.line is not None:
             return f.line, f.column or 1
-        if not f.file.endswith(".json"):
-            return None
-        if f.file not in self._cache:
-            try:
-                self._cache[f.file] = positions(Path(f.file).read_bytes().decode("utf-8", "replace"))
-            except OSError:
-                self._cache[f.file] = {}
-        return locate(self._cache[f.file], f.pointer)
+        return None
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

@@ -8,6 +8,7 @@ from ..platform import ALLOWED_NAMESPACES as _PLATFORM_NAMESPACES
 from functools import lru_cache
 
 from .findings import Reporter
+from .textutil import show
 
 MAX_BYTES = 1024 * 1024
 MAX_SYNTAX_FINDINGS = 20
@@ -47,7 +48,7 @@ def check_script(rep: Reporter, raw: bytes) -> None:
             errors += 1
             if errors <= MAX_SYNTAX_FINDINGS:
                 row, col = n.start_point
-                what = f"missing {n.type}" if n.is_missing else f"unexpected {_text(n)[:40]!r}" if n.text else "syntax error"
+                what = f"missing {n.type}" if n.is_missing else f"unexpected {show(_text(n)[:40])}" if n.text else "syntax error"
                 rep.report("PP4001", "", f"syntax error: {what}", line=row + 1, column=col + 1)
     if errors > MAX_SYNTAX_FINDINGS:
         rep.report("PP4001", "", f"{errors - MAX_SYNTAX_FINDINGS} more syntax errors not shown", line=1, column=1)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..swaggerdoc import pointer
 from .findings import Reporter
+from .textutil import show
 
 KNOWN_KEYS = {"connectorId", "environment", "apiProperties", "apiDefinition", "icon", "script", "powerAppsUrl",
               "powerAppsApiVersion", "flowUrl", "flowApiVersion", "clientId", "tenant", "authorityUrl", "resource",
@@ -21,7 +22,7 @@ def check_settings(rep: Reporter, data: Any, folder: Path) -> None:
         return
     for key, value in data.items():
         if key not in KNOWN_KEYS:
-            rep.report("PP5002", pointer(key), f"unknown key {key!r}")
+            rep.report("PP5002", pointer(key), f"unknown key {show(key)}")
         elif key != "x-connector-suppress" and value is not None and not isinstance(value, str):
             rep.report("PP5002", pointer(key), f"{key} must be a string, not {type(value).__name__}")
     for key in FILE_KEYS:
@@ -33,5 +34,5 @@ def check_settings(rep: Reporter, data: Any, folder: Path) -> None:
             except (OSError, ValueError):
                 ok = False
             if not ok:
-                rep.report("PP5001", pointer(key), f"{key} names {value!r}, but {target.as_posix()} does not exist",
+                rep.report("PP5001", pointer(key), f"{key} names {show(value)}, but {target.as_posix()} does not exist",
                            f"Create {value} next to settings.json or correct the path.")

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..swaggerdoc import METHODS, pointer, resolve_ref
+from ..swaggerdoc import METHODS, pointer, ref_cycle, resolve_ref
 from .findings import Reporter
 from .structure import schema_errors
 from .textutil import closest
+from .textutil import show
 
 SWAGGER_SCHEMA = "swagger-2.0.schema.json"
 
@@ -90,13 +91,13 @@ def default_problem(node: dict) -> str | None:
     if value is None:
         if node.get("x-nullable") is True or typ is None:
             return None
-        return f"default is null but the type is {typ!r} and x-nullable is not true"
+        return f"default is null but the type is {show(typ)} and x-nullable is not true"
     if isinstance(typ, str) and not _type_ok(value, typ):
-        return f"default {value!r} is not of type {typ!r}"
+        return f"default {show(value)} is not of type {show(typ)}"
     enum = node.get("enum")
     if isinstance(enum, list) and enum and isinstance(typ, str) and not any(
             value == e and type(value) is type(e) or (typ == "number" and value == e) for e in enum):
-        return f"default {value!r} is not one of the enum values"
+        return f"default {show(value)} is not one of the enum values"
     return None
 
 
@@ -107,6 +108,9 @@ class SwaggerChecker:
         self.size = size
         self.op_ids: dict[str, str] = {}  # operationId -> pointer of the operation
         self.ops: list[tuple[str, str, dict, dict]] = []  # (path, method, operation, path item)
+        self.cycles: set[frozenset] = set()  # $ref loops already reported
+        self.static_seen: set[int] = set()  # schema nodes whose operation-independent checks have run
+        self.has_dynamic = False  # x-ms-dynamic-* or x-ms-notification-url anywhere (found by walk_document)
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def report(self, rule: str, ptr: str, message: str, fix: str | None = None) -> None:
@@ -142,9 +146,11 @@ class SwaggerChecker:
                             "custom connectors need Swagger 2.0")
                 return
             self.report("PP1002", "/swagger" if "swagger" in data else "",
-                        f"swagger must be \"2.0\", found {data.get('swagger')!r}")
+                        f"swagger must be \"2.0\", not {show(data.get('swagger'))}" if "swagger" in data
+                        else "the document has no swagger key; it must say \"swagger\": \"2.0\"")
         if self.size > 1024 * 1024:
             self.report("PP1008", "", f"the file is {self.size} bytes; the limit is 1 MB (1048576 bytes)")
+        start = len(self.rep.findings)
         for ptr, msg in schema_errors(SWAGGER_SCHEMA, data):
             self.report("PP1001", ptr, msg)
         self.walk_document()
@@ -155,44 +161,74 @@ class SwaggerChecker:
             self.check_operation(path, method, op, item)
         self.check_families()
         self.check_webhook_delete()
+        # one finding per problem: where a certification rule already speaks about a place (PP1037 for an empty
+        # responses object, PP1024 for a scheme...), the schema's view of the same place adds nothing
+        mine = self.rep.findings[start:]
+        spoken = {f.pointer for f in mine if f.rule != "PP1001"}
+        spoken |= {p.rsplit("/", 1)[0] for p in spoken if p}
+        self.rep.findings[start:] = [f for f in mine if f.rule != "PP1001" or f.pointer not in spoken]
 
     # -- whole-document walk: $refs and x-ms-* spelling ----------------------------------------------------------
     def walk_document(self) -> None:
-        stack: list[tuple[Any, tuple]] = [(self.data, ())]
+        """Every $ref and x-ms-* key of the document, in one pass with an explicit stack. A node's place is kept
+        as a link (parent link, key) and spelled out as a pointer only for a finding."""
+        checked: dict[str, bool] = {}  # $ref text -> fine (each distinct reference is resolved once)
+        data = self.data
+        stack: list[tuple[Any, tuple | None]] = [(data, None)]
         while stack:
-            node, parts = stack.pop()
+            node, link = stack.pop()
             if isinstance(node, dict):
-                name_map = bool(parts) and parts[-1] in ("properties", "definitions", "paths", "securityDefinitions") \
-                    or parts in (("parameters",), ("responses",))
+                name_map = link is not None and (
+                    link[1] in ("properties", "definitions", "paths", "securityDefinitions")
+                    or (link[0] is None and link[1] in ("parameters", "responses")))
                 for key, value in node.items():
-                    if key == "$ref" and isinstance(value, str) and not name_map:
-                        self.check_ref(value, pointer(*parts, key))
-                    elif isinstance(key, str) and key.startswith("x-ms-") and not name_map:
-                        self.check_xms_key(key, pointer(*parts, key))
-                    if key in NO_DESCEND and not name_map:
-                        continue
+                    if not name_map:
+                        if key == "$ref" and isinstance(value, str):
+                            if not checked.get(value):
+                                checked[value] = self.check_ref(value, _spell(link, key))
+                        elif isinstance(key, str) and key.startswith("x-ms-"):
+                            if key.startswith("x-ms-dynamic-") or key == "x-ms-notification-url":
+                                self.has_dynamic = True
+                            if key not in KNOWN_XMS:
+                                self.check_xms_key(key, _spell(link, key))
+                        if key in NO_DESCEND:
+                            continue
                     if isinstance(value, (dict, list)):
-                        stack.append((value, parts + (key,)))
+                        stack.append((value, (link, key)))
             elif isinstance(node, list):
                 for i, value in enumerate(node):
                     if isinstance(value, (dict, list)):
-                        stack.append((value, parts + (i,)))
+                        stack.append((value, (link, i)))
 
-    def check_ref(self, ref: str, ptr: str) -> None:
+    def check_ref(self, ref: str, ptr: str) -> bool:
+        """Reports a reference that does not resolve or that loops; True when it is fine."""
         if not ref.startswith(("#/definitions/", "#/parameters/", "#/responses/")):
-            self.report("PP1003", ptr, f"$ref {ref!r} is not a local #/definitions/, #/parameters/ or #/responses/ "
+            self.report("PP1003", ptr, f"$ref {show(ref)} is not a local #/definitions/, #/parameters/ or #/responses/ "
                         "reference; custom connectors cannot load other files")
+            return False
         elif self.lookup(ref) is None:
-            self.report("PP1003", ptr, f"$ref {ref!r} points at nothing in this document")
+            self.report("PP1003", ptr, f"$ref {show(ref)} points at nothing in this document")
+            return False
+        else:
+            loop = ref_cycle(self.data, ref)
+            if loop:
+                members = loop[loop.index(loop[-1]):]
+                key = frozenset(members)
+                if key not in self.cycles:
+                    self.cycles.add(key)
+                    self.report("PP1009", ptr, "$ref chain " + " -> ".join(members) + " loops back without ever "
+                                "reaching a schema, parameter or response")
+                return False
+        return True
 
     def check_xms_key(self, key: str, ptr: str) -> None:
         if key in KNOWN_XMS or key in TOLERATED_XMS:
             return
         near = closest(key, ALL_XMS, max_distance=2)
         if near:
-            self.report("PP1070", ptr, f"{key!r} looks like a misspelling of {near!r}", f"Rename it to {near}.")
+            self.report("PP1070", ptr, f"{show(key)} looks like a misspelling of {show(near)}", f"Rename it to {near}.")
         else:
-            self.report("PP1071", ptr, f"{key!r} is not a known x-ms extension")
+            self.report("PP1071", ptr, f"{show(key)} is not a known x-ms extension")
 
     # -- connector level ----------------------------------------------------------------------------------------
     def check_connector(self) -> None:
@@ -207,9 +243,9 @@ class SwaggerChecker:
                 self.report("PP1011", "/info/title", f"info.title is {len(raw)} characters long; the limit is 30")
             m = TITLE_RESTRICTED.search(raw)
             if m:
-                self.report("PP1012", "/info/title", f"info.title contains the restricted word {m.group(0)!r}")
+                self.report("PP1012", "/info/title", f"info.title contains the restricted word {show(m.group(0))}")
             if not raw[-1:].isalnum():
-                self.report("PP1013", "/info/title", f"info.title ends with {raw[-1:]!r}, not a letter or digit")
+                self.report("PP1013", "/info/title", f"info.title ends with {show(raw[-1:])}, not a letter or digit")
         desc = info.get("description")
         if not isinstance(desc, str) or not 30 <= len(desc) <= 500:
             n = len(desc) if isinstance(desc, str) else 0
@@ -218,7 +254,7 @@ class SwaggerChecker:
         if isinstance(desc, str):
             m = DESC_RESTRICTED.search(desc)
             if m:
-                self.report("PP1015", "/info/description", f"info.description names {m.group(0)!r}")
+                self.report("PP1015", "/info/description", f"info.description names {show(m.group(0))}")
         contact = info.get("contact")
         if not isinstance(contact, dict):
             self.report("PP1016", "/info", "info.contact is missing")
@@ -226,13 +262,15 @@ class SwaggerChecker:
             email = contact.get("email")
             if email is None or not isinstance(email, str) or not email.isascii() or not EMAIL.match(email):
                 self.report("PP1017", "/info/contact/email" if "email" in contact else "/info/contact",
-                            f"info.contact.email {email!r} is not a valid ASCII e-mail address")
+                            f"info.contact.email {show(email)} is not a valid ASCII e-mail address"
+                            if isinstance(email, str) else "info.contact has no email address"
+                            if email is None else f"info.contact.email must be a string, not {show(email)}")
         self.check_metadata()
         self.check_host()
         ann = info.get("x-ms-api-annotation")
         if isinstance(ann, dict) and "status" in ann and ann.get("status") not in ("Production", "Preview"):
             self.report("PP1092", "/info/x-ms-api-annotation/status",
-                        f"status {ann.get('status')!r} is not Production or Preview")
+                        f"status {show(ann.get('status'))} is not Production or Preview")
         self.check_consumes(data.get("consumes"), "/consumes")
         self.check_security(data.get("security"), "/security")
 
@@ -256,7 +294,7 @@ class SwaggerChecker:
             if name in found:
                 ptr, value = found[name]
                 if not isinstance(value, str) or not URL.match(value.strip()):
-                    self.report("PP1019", ptr, f"{name} value {value!r} is not an http(s) URL")
+                    self.report("PP1019", ptr, f"{name} value {show(value)} is not an http(s) URL")
         if "Categories" in found:
             ptr, value = found["Categories"]
             cats = [c.strip() for c in _s(value).split(";") if c.strip()]
@@ -267,31 +305,31 @@ class SwaggerChecker:
             for c in cats:
                 if c not in CATEGORIES:
                     near = closest(c, sorted(CATEGORIES), max_distance=3)
-                    self.report("PP1020", ptr, f"category {c!r} is not allowed" + (f" (did you mean {near!r}?)" if near else ""))
+                    self.report("PP1020", ptr, f"category {show(c)} is not allowed" + (f" (did you mean {show(near)}?)" if near else ""))
 
     def check_host(self) -> None:
         data = self.data
         host = data.get("host")
         if not isinstance(host, str) or not HOST.match(host):
             self.report("PP1021", "/host" if "host" in data else "",
-                        f"host {host!r} is not a bare host name" if "host" in data else "host is missing")
+                        f"host {show(host)} is not a bare host name" if "host" in data else "host is missing")
         elif NONPROD_HOST.search(host.split(":")[0]):
-            self.report("PP1022", "/host", f"host {host!r} looks like a non-production host")
+            self.report("PP1022", "/host", f"host {show(host)} looks like a non-production host")
         if "basePath" in data and not _s(data.get("basePath")).startswith("/"):
-            self.report("PP1023", "/basePath", f"basePath {data.get('basePath')!r} does not start with '/'")
+            self.report("PP1023", "/basePath", f"basePath {show(data.get('basePath'))} does not start with '/'")
         schemes = data.get("schemes")
         if not isinstance(schemes, list) or not schemes:
             self.report("PP1024", "/schemes" if "schemes" in data else "", "schemes is missing or empty")
         else:
             for i, s in enumerate(schemes):
                 if s not in ("http", "https"):
-                    self.report("PP1024", pointer("schemes", i), f"scheme {s!r} is not supported (use https)")
+                    self.report("PP1024", pointer("schemes", i), f"scheme {show(s)} is not supported (use https)")
 
     def check_consumes(self, consumes: Any, ptr: str) -> None:
         if isinstance(consumes, list) and consumes:
             types = {_s(c).split(";")[0].strip().lower() for c in consumes}
             if not types & MIME_TYPES:
-                self.report("PP1044", ptr, f"consumes {consumes!r} has no supported MIME type")
+                self.report("PP1044", ptr, f"consumes {show(consumes)} has no supported MIME type")
 
     def check_security(self, security: Any, ptr: str) -> None:
         defs = _d(self.data.get("securityDefinitions"))
@@ -299,7 +337,7 @@ class SwaggerChecker:
             for name in _d(req):
                 if name not in defs:
                     self.report("PP1025", pointer(*ptr[1:].split("/"), i, name) if ptr else "",
-                                f"security requirement {name!r} is not defined in securityDefinitions")
+                                f"security requirement {show(name)} is not defined in securityDefinitions")
 
     # -- paths ---------------------------------------------------------------------------------------------------
     def collect_operations(self) -> None:
@@ -314,7 +352,7 @@ class SwaggerChecker:
                     if isinstance(oid, str) and oid:
                         optr = pointer("paths", path, method, "operationId")
                         if oid in self.op_ids:
-                            self.report("PP1005", optr, f"operationId {oid!r} is already used at {self.op_ids[oid]}")
+                            self.report("PP1005", optr, f"operationId {show(oid)} is already used at {self.op_ids[oid]}")
                         else:
                             self.op_ids[oid] = pointer("paths", path, method)
 
@@ -325,10 +363,10 @@ class SwaggerChecker:
             if path.startswith("x-"):
                 continue
             if not path.startswith("/") or any(c in path for c in "?#*"):
-                self.report("PP1043", ptr, f"path {path!r} must start with '/' and contain no '?', '#' or '*'")
+                self.report("PP1043", ptr, f"path {show(path)} must start with '/' and contain no '?', '#' or '*'")
             norm = TEMPLATE_VAR.sub("{}", path).lower().rstrip("/")
             if norm in seen:
-                self.report("PP1042", ptr, f"path {path!r} duplicates {seen[norm]!r} (case-insensitive, "
+                self.report("PP1042", ptr, f"path {show(path)} duplicates {show(seen[norm])} (case-insensitive, "
                             "ignoring parameter names)")
             else:
                 seen[norm] = path
@@ -350,7 +388,7 @@ class SwaggerChecker:
                 if not isinstance(key[0], str) or not isinstance(key[1], str):
                     continue
                 if key in seen:
-                    self.report("PP1006", use_ptr, f"parameter {key[0]!r} in {key[1]} is declared twice")
+                    self.report("PP1006", use_ptr, f"parameter {show(key[0])} in {key[1]} is declared twice")
                 seen.add(key)
                 result[key] = (node, use_ptr, content_ptr)
         return list(result.values())
@@ -362,7 +400,7 @@ class SwaggerChecker:
         if not isinstance(oid, str) or not oid:
             self.report("PP1030", optr, f"{method.upper()} {path} has no operationId")
         elif not OPID_STYLE.match(oid):
-            self.report("PP1031", optr + "/operationId", f"operationId {oid!r} is not PascalCase letters and digits")
+            self.report("PP1031", optr + "/operationId", f"operationId {show(oid)} is not PascalCase letters and digits")
         summary = op.get("summary")
         if not isinstance(summary, str) or not summary.strip():
             self.report("PP1032", optr, f"operation {label} has no summary")
@@ -371,9 +409,9 @@ class SwaggerChecker:
                 self.report("PP1033", optr + "/summary", f"summary is {len(summary)} characters long; the limit is 80")
             bad = SUMMARY_BAD.search(summary)
             if bad:
-                self.report("PP1034", optr + "/summary", f"summary contains {bad.group(0)!r}")
+                self.report("PP1034", optr + "/summary", f"summary contains {show(bad.group(0))}")
             elif not (summary[-1:].isalnum() or summary.endswith(")")):
-                self.report("PP1034", optr + "/summary", f"summary ends with {summary[-1:]!r}")
+                self.report("PP1034", optr + "/summary", f"summary ends with {show(summary[-1:])}")
         desc = op.get("description")
         if not isinstance(desc, str) or not desc.strip():
             self.report("PP1035", optr, f"operation {label} has no description")
@@ -407,16 +445,16 @@ class SwaggerChecker:
 
     def check_extensions(self, op: dict, optr: str, item: dict, path: str) -> None:
         if "x-ms-trigger" in op and op.get("x-ms-trigger") not in ("single", "batch"):
-            self.report("PP1072", optr + "/x-ms-trigger", f"x-ms-trigger {op.get('x-ms-trigger')!r} is not single or batch")
+            self.report("PP1072", optr + "/x-ms-trigger", f"x-ms-trigger {show(op.get('x-ms-trigger'))} is not single or batch")
         pageable = op.get("x-ms-pageable")
         if isinstance(pageable, dict) and pageable.get("nextLinkName") not in ("nextLink", "@odata.nextLink"):
-            self.report("PP1073", optr + "/x-ms-pageable", f"nextLinkName {pageable.get('nextLinkName')!r} is not "
+            self.report("PP1073", optr + "/x-ms-pageable", f"nextLinkName {show(pageable.get('nextLinkName'))} is not "
                         "nextLink or @odata.nextLink")
         notif = op.get("x-ms-notification")
         if isinstance(notif, dict):
             target = notif.get("operationId")
             if not isinstance(target, str) or target not in self.op_ids:
-                self.report("PP1075", optr + "/x-ms-notification", f"x-ms-notification names operation {target!r}, "
+                self.report("PP1075", optr + "/x-ms-notification", f"x-ms-notification names operation {show(target)}, "
                             "which does not exist")
         ann = op.get("x-ms-api-annotation")
         if isinstance(ann, dict):
@@ -429,7 +467,7 @@ class SwaggerChecker:
                     self.report("PP1091", aptr + "/replacement", "replacement needs both api and operationId")
             status = ann.get("status")
             if "status" in ann and status not in ("Production", "Preview"):
-                self.report("PP1092", aptr + "/status", f"status {status!r} is not Production or Preview")
+                self.report("PP1092", aptr + "/status", f"status {show(status)} is not Production or Preview")
             conn = _d(_d(self.data.get("info")).get("x-ms-api-annotation")).get("status")
             if status == "Production" and conn == "Preview":
                 self.report("PP1092", aptr + "/status", "the operation is Production but the connector is Preview")
@@ -450,56 +488,66 @@ class SwaggerChecker:
         for var in sorted(template - declared):
             self.report("PP1004", pointer("paths", path), f"{{{var}}} in the path has no path parameter in {method.upper()}")
         self.notification_urls = []
+        op_internal = op.get("x-ms-visibility") == "internal"
         for node, use_ptr, cptr in params:
             name = node.get("name")
             where = node.get("in")
             if where == "path" and name not in template:
-                self.report("PP1004", use_ptr, f"path parameter {name!r} does not appear in the path {path!r}")
-            if "x-ms-summary" not in node:
-                self.report("PP1050", cptr, f"parameter {name!r} of {label} has no x-ms-summary")
-            if not _s(node.get("description")).strip():
-                self.report("PP1051", cptr, f"parameter {name!r} of {label} has no description")
+                self.report("PP1004", use_ptr, f"path parameter {show(name)} does not appear in the path {show(path)}")
+            # Labels are for what users see. The body parameter is a wrapper (the designer shows its
+            # properties), internal parameters and the parameters of internal operations are never shown.
+            unseen = where == "body" or node.get("x-ms-visibility") == "internal" or op_internal
+            if "x-ms-summary" not in node and not unseen:
+                self.report("PP1050", cptr, f"parameter {show(name)} of {label} has no x-ms-summary, the label users "
+                            "see in the designer")
+            if not _s(node.get("description")).strip() and not unseen:
+                self.report("PP1051", cptr, f"parameter {show(name)} of {label} has no description")
             if where == "path":
                 if node.get("required") is not True:
-                    self.report("PP1052", cptr, f"path parameter {name!r} is not required: true")
+                    self.report("PP1052", cptr, f"path parameter {show(name)} is not required: true")
                 if "x-ms-url-encoding" not in node:
-                    self.report("PP1053", cptr, f"path parameter {name!r} has no x-ms-url-encoding")
+                    self.report("PP1053", cptr, f"path parameter {show(name)} has no x-ms-url-encoding")
             elif "x-ms-url-encoding" in node:
-                self.report("PP1054", cptr + "/x-ms-url-encoding", f"{where} parameter {name!r} sets x-ms-url-encoding")
+                self.report("PP1054", cptr + "/x-ms-url-encoding", f"{where} parameter {show(name)} sets x-ms-url-encoding")
             if name == "connectionId":
                 self.report("PP1055", cptr + "/name", "the parameter name connectionId is reserved")
             if where == "body":
                 if "x-ms-dynamic-schema" in node:
                     self.report("PP1077", cptr + "/x-ms-dynamic-schema", "x-ms-dynamic-schema belongs in the body's schema")
                 chain = [(node.get("required") is True, node.get("x-ms-visibility") == "internal", name)]
-                self.walk_schema(node.get("schema"), cptr + "/schema", op, label, body_names, set(), chain)
+                self.walk_schema(node.get("schema"), cptr + "/schema", op, label, body_names, chain)
             else:
                 self.check_value_node(node, cptr, op, label, body_names, required=node.get("required") is True,
-                                      what=f"parameter {name!r}")
+                                      what=f"parameter {show(name)}")
                 items = node.get("items")
                 if isinstance(items, dict):
-                    self.check_value_node(items, cptr + "/items", op, label, body_names, required=False, what="items")
+                    self.check_value_node(items, cptr + "/items", op, label, body_names, required=False, what="the array's items")
         for code, resp in _d(op.get("responses")).items():
             resp, rptr = self.resolve(resp, pointer("paths", path, method, "responses", code))
             if isinstance(resp, dict) and "schema" in resp:
-                self.walk_schema(resp.get("schema"), rptr + "/schema", op, label, body_names, set(), None)
+                self.walk_schema(resp.get("schema"), rptr + "/schema", op, label, body_names, None)
         if isinstance(op.get("x-ms-trigger"), str) and method != "get":
             self.check_webhook(path, method, op, item, optr, label, bodies)
 
-    def collect_property_names(self, schema: Any, out: set, depth: int = 0) -> None:
-        schema, _ = self.resolve(schema, "")
-        if not isinstance(schema, dict) or depth > 20:
-            return
-        for k, v in _d(schema.get("properties")).items():
-            out.add(k)
-            self.collect_property_names(v, out, depth + 1)
-        self.collect_property_names(schema.get("items"), out, depth + 1)
+    def collect_property_names(self, schema: Any, out: set) -> None:
+        """Every property name below ``schema`` (any depth), for dynamic-value references into a body."""
+        stack, seen = [schema], set()
+        while stack:
+            node, _ = self.resolve(stack.pop(), "")
+            if not isinstance(node, dict) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            for k, v in _d(node.get("properties")).items():
+                out.add(k)
+                stack.append(v)
+            if "items" in node:
+                stack.append(node["items"])
 
-    def filled_by_platform(self, node: dict, depth: int = 0) -> bool:
+    def filled_by_platform(self, node: dict) -> bool:
         """True for values nobody types and nobody needs a default for: the webhook callback URL (the platform
         fills it) and objects whose own properties carry the defaults (each checked on its own)."""
         node, _ = self.resolve(node, "")
-        if not isinstance(node, dict) or depth > 20:
+        if not isinstance(node, dict):
             return False
         if node.get("x-ms-notification-url") is True:
             return True
@@ -509,27 +557,33 @@ class SwaggerChecker:
         return False
 
     def check_value_node(self, node: dict, ptr: str, op: dict, label: str, names: set, *, required: bool,
-                         what: str) -> None:
-        """Checks shared by non-body parameters, items and schema properties."""
+                         what: str, static: bool = True) -> None:
+        """Checks shared by non-body parameters, items and schema properties. ``static``: also the checks that do
+        not depend on the operation (False when this node was checked already for another operation)."""
+        if static:
+            self.check_value_static(node, ptr, required=required, what=what)
+        if self.has_dynamic:
+            for ext in ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema", "x-ms-dynamic-properties"):
+                if ext in node:
+                    self.check_dynamic(ext, node[ext], ptr + "/" + ext, names, label)
+
+    def check_value_static(self, node: dict, ptr: str, *, required: bool, what: str) -> None:
         vis = node.get("x-ms-visibility")
         if "x-ms-visibility" in node and (not isinstance(vis, str) or vis not in VISIBILITY):
-            self.report("PP1057", ptr + "/x-ms-visibility", f"x-ms-visibility {vis!r} is not important, advanced or internal")
+            self.report("PP1057", ptr + "/x-ms-visibility", f"x-ms-visibility {show(vis)} is not important, advanced or internal")
         if vis == "internal" and required and "default" not in node and not self.filled_by_platform(node):
             self.report("PP1058", ptr, f"{what} is internal and required but has no default")
         if vis == "internal" and not required and "default" in node:
             self.report("PP1059", ptr, f"{what} is internal with a default but not required")
         fmt = node.get("format")
         if isinstance(fmt, str) and fmt not in FORMATS:
-            self.report("PP1060", ptr + "/format", f"format {fmt!r} is not recognised")
+            self.report("PP1060", ptr + "/format", f"format {show(fmt)} is not recognised")
         problem = default_problem(node)
         if problem:
             self.report("PP1007", ptr + "/default", problem)
         ev = node.get("x-ms-enum-values")
         if "x-ms-enum-values" in node:
             self.check_enum_values(ev, node.get("enum"), ptr + "/x-ms-enum-values")
-        for ext in ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema", "x-ms-dynamic-properties"):
-            if ext in node:
-                self.check_dynamic(ext, node[ext], ptr + "/" + ext, names, label)
 
     def check_enum_values(self, ev: Any, enum: Any, ptr: str) -> None:
         if not isinstance(ev, list):
@@ -542,9 +596,9 @@ class SwaggerChecker:
                             "entry needs value and displayName")
                 continue
             if isinstance(enum, list) and e["value"] not in enum:
-                self.report("PP1061", f"{ptr}/{i}/value", f"value {e['value']!r} is not in enum")
+                self.report("PP1061", f"{ptr}/{i}/value", f"value {show(e['value'])} is not in enum")
             if e["value"] in seen:
-                self.report("PP1061", f"{ptr}/{i}/value", f"value {e['value']!r} is listed twice")
+                self.report("PP1061", f"{ptr}/{i}/value", f"value {show(e['value'])} is listed twice")
             seen.append(e["value"])
 
     def check_dynamic(self, ext: str, value: Any, ptr: str, names: set, label: str) -> None:
@@ -558,7 +612,7 @@ class SwaggerChecker:
         elif not isinstance(oid, str) or not oid:
             self.report("PP1074", ptr, f"{ext} needs an operationId")
         elif oid not in self.op_ids:
-            self.report("PP1075", ptr + "/operationId", f"{ext} calls operation {oid!r}, which does not exist")
+            self.report("PP1075", ptr + "/operationId", f"{ext} calls operation {show(oid)}, which does not exist")
         params = value.get("parameters")
         if params is None:
             return
@@ -575,46 +629,59 @@ class SwaggerChecker:
                 ref = spec["parameterReference"].split("/")[0]
             if ref is not None and ref not in names:
                 self.report("PP1076", f"{ptr}/parameters/{key.replace('~', '~0').replace('/', '~1')}",
-                            f"{ext} passes parameter {ref!r}, which operation {label} does not declare")
+                            f"{ext} passes parameter {show(ref)}, which operation {label} does not declare")
 
-    def walk_schema(self, schema: Any, ptr: str, op: dict, label: str, names: set, visited: set,
-                    chain: list | None, depth: int = 0) -> None:
-        """Schema checks, following $refs once per operation. ``chain`` tracks (required, internal, name) from the
-        body parameter down, to check x-ms-notification-url properties."""
-        schema, ptr = self.resolve(schema, ptr)
-        if not isinstance(schema, dict) or id(schema) in visited:
-            return
-        visited.add(id(schema))
-        if "x-ms-notification-url" in schema and chain is not None:
-            self.notification_urls.append((ptr, list(chain)))
-        required = set(x for x in _l(schema.get("required")) if isinstance(x, str))
-        for pname, prop in _d(schema.get("properties")).items():
-            pptr = ptr + "/properties/" + pname.replace("~", "~0").replace("/", "~1")
-            node, nptr = self.resolve(prop, pptr)
-            if not isinstance(node, dict):
+    def walk_schema(self, schema: Any, ptr: str, op: dict, label: str, names: set, chain: list | None) -> None:
+        """Schema checks, following $refs once per operation, with an explicit stack (a schema nested thousands of
+        levels deep is walked like any other). ``chain`` tracks (required, internal, name) from the body
+        parameter down, to check x-ms-notification-url properties."""
+        # Checks that do not depend on the operation run once per schema node for the whole document
+        # (self.static_seen); a document with dynamic extensions or notification URLs is also walked per operation
+        # for those (their references name the operation's parameters).
+        per_op = self.has_dynamic
+        visited = set() if per_op else self.static_seen
+        stack: list[tuple[Any, str, list | None, int]] = [(schema, ptr, chain, 0)]
+        while stack:
+            schema, ptr, chain, depth = stack.pop()
+            schema, ptr = self.resolve(schema, ptr)
+            if not isinstance(schema, dict) or id(schema) in visited:
                 continue
-            self.check_value_node(node, nptr, op, label, names, required=pname in required, what=f"property {pname!r}")
-            sub = None if chain is None else chain + [(pname in required, node.get("x-ms-visibility") == "internal", pname)]
-            self.walk_schema(prop, pptr, op, label, names, visited, sub, depth + 1)
-        items = schema.get("items")
-        if items is not None:
-            node, nptr = self.resolve(items, ptr + "/items")
-            if isinstance(node, dict):
-                self.check_value_node(node, nptr, op, label, names, required=False, what="items")
-            self.walk_schema(items, ptr + "/items", op, label, names, visited, None, depth + 1)
-        for kw in ("allOf",):
-            for i, sub in enumerate(_l(schema.get(kw))):
-                self.walk_schema(sub, f"{ptr}/{kw}/{i}", op, label, names, visited, chain, depth)
-        add = schema.get("additionalProperties")
-        if isinstance(add, dict):
-            self.walk_schema(add, ptr + "/additionalProperties", op, label, names, visited, None, depth + 1)
-        for ext in ("x-ms-dynamic-schema", "x-ms-dynamic-properties"):
-            if ext in schema:
-                self.check_dynamic(ext, schema[ext], ptr + "/" + ext, names, label)
-        if depth == 0:  # property and items defaults are checked by check_value_node; the root schema's here
-            problem = default_problem(schema)
-            if problem:
-                self.report("PP1007", ptr + "/default", problem)
+            visited.add(id(schema))
+            static = True
+            if per_op:
+                static = id(schema) not in self.static_seen
+                self.static_seen.add(id(schema))
+            if "x-ms-notification-url" in schema and chain is not None:
+                self.notification_urls.append((ptr, list(chain)))
+            required = set(x for x in _l(schema.get("required")) if isinstance(x, str))
+            for pname, prop in _d(schema.get("properties")).items():
+                pptr = ptr + "/properties/" + pname.replace("~", "~0").replace("/", "~1")
+                node, nptr = self.resolve(prop, pptr)
+                if not isinstance(node, dict):
+                    continue
+                self.check_value_node(node, nptr, op, label, names, required=pname in required,
+                                      what=f"property '{pname}'", static=static)
+                sub = None if chain is None else chain + [(pname in required, node.get("x-ms-visibility") == "internal",
+                                                           pname)]
+                stack.append((prop, pptr, sub, depth + 1))
+            items = schema.get("items")
+            if items is not None:
+                node, nptr = self.resolve(items, ptr + "/items")
+                if isinstance(node, dict):
+                    self.check_value_node(node, nptr, op, label, names, required=False, what="the array's items", static=static)
+                stack.append((items, ptr + "/items", None, depth + 1))
+            for i, sub in enumerate(_l(schema.get("allOf"))):
+                stack.append((sub, f"{ptr}/allOf/{i}", chain, depth))
+            add = schema.get("additionalProperties")
+            if isinstance(add, dict):
+                stack.append((add, ptr + "/additionalProperties", None, depth + 1))
+            for ext in ("x-ms-dynamic-schema", "x-ms-dynamic-properties"):
+                if ext in schema:
+                    self.check_dynamic(ext, schema[ext], ptr + "/" + ext, names, label)
+            if depth == 0 and static:  # property and items defaults: check_value_node; the root schema's here
+                problem = default_problem(schema)
+                if problem:
+                    self.report("PP1007", ptr + "/default", problem)
 
     notification_urls: list
 
@@ -666,19 +733,28 @@ class SwaggerChecker:
                     continue
                 if rev in revs:
                     self.report("PP1093", ptr + "/x-ms-api-annotation/revision",
-                                f"family {fam!r} uses revision {rev!r} twice (also at {revs[rev]})")
+                                f"family {show(fam)} uses revision {show(rev)} twice (also at {revs[rev]})")
                 revs[rev] = ptr
                 oid = op.get("operationId")
                 if isinstance(rev, int) and not isinstance(rev, bool) and rev > 1 and isinstance(oid, str) \
                         and not oid.endswith(f"_V{rev}"):
-                    self.report("PP1093", ptr + "/operationId", f"operationId {oid!r} of revision {rev} should end with _V{rev}")
+                    self.report("PP1093", ptr + "/operationId", f"operationId {show(oid)} of revision {rev} should end with _V{rev}")
             first = members[0][0]
             if len(live) > 2:
-                self.report("PP1093", first, f"family {fam!r} has {len(live)} non-deprecated operations; at most 2")
+                self.report("PP1093", first, f"family {show(fam)} has {len(live)} non-deprecated operations; at most 2")
             if len(prod) > 1:
-                self.report("PP1093", first, f"family {fam!r} has {len(prod)} Production operations; at most 1")
+                self.report("PP1093", first, f"family {show(fam)} has {len(prod)} Production operations; at most 1")
             if no_rev > 1:
-                self.report("PP1093", first, f"family {fam!r} has {no_rev} operations without a revision; at most 1")
+                self.report("PP1093", first, f"family {show(fam)} has {no_rev} operations without a revision; at most 1")
+
+
+def _spell(link: tuple | None, key: Any) -> str:
+    """The JSON pointer of ``key`` below the node at ``link`` (a chain of (parent link, key) pairs)."""
+    parts = [key]
+    while link is not None:
+        parts.append(link[1])
+        link = link[0]
+    return pointer(*reversed(parts))
 
 
 def check_swagger(rep: Reporter, data: Any, size: int = 0) -> SwaggerChecker:

@@ -16,7 +16,7 @@ from connector.generate import templating
 from connector.generate.api_properties import api_properties
 from connector.generate.build import render
 from connector.generate.swagger import to_swagger
-from connector.model import CorrelationIdHeader, Operation, Response, WebhookLocation, script_operation_ids
+from connector.model import CorrelationIdHeader, Imported, Operation, Response, WebhookLocation, script_operation_ids
 
 SCHEMA = "paconn-apiProperties.schema.json"
 
@@ -132,7 +132,7 @@ def test_script_operations_follow_the_transforms(smartdialog):
 def test_any_text_stays_valid_json(smartdialog):
     odd = 'Quote " back\\slash </script> {{ x }} {% y %}\nnew line \u00e4\u2028'
     doc = api_properties(replace(smartdialog, publisher=odd, stack_owner=odd,
-                                 properties_extra={"x-note": {"a": [1, odd]}}))
+                                 imported=Imported(properties_extra={"x-note": {"a": [1, odd]}})))
     assert doc["properties"]["publisher"] == odd and doc["properties"]["x-note"] == {"a": [1, odd]}
 
 
@@ -146,11 +146,18 @@ def test_a_connector_without_oauth_has_no_connection_parameters(smartdialog):
                                                            transforms=()))
 
 
-def test_the_template_is_the_top_level_file_and_the_package_ships_the_same_one():
+def test_templates_ship_in_the_package_and_the_top_level_files_extend_them(monkeypatch, smartdialog):
     assert templating.template_root() == ROOT
+    links = [p for p in (ROOT / "connector").rglob("*") if p.is_symlink()]
+    assert links == []  # symbolic links break on Windows checkouts
     for name in templating.TEMPLATES:
-        assert (ROOT / name).is_file()
-        assert (templating.PACKAGED / name).resolve() == (ROOT / name).resolve(), name
+        packaged = templating.PACKAGED / name.split("/")[-1]
+        assert packaged.is_file() and not packaged.is_symlink(), name
+        first = (ROOT / name).read_text().splitlines()[0]
+        assert first == f'{{% extends "packaged/{packaged.name}" %}}', name
+    with_overrides = (api_properties(smartdialog), render(smartdialog)["readme.md"])
+    monkeypatch.setattr(templating, "template_root", lambda: None)  # an installed package: no checkout
+    assert (api_properties(smartdialog), render(smartdialog)["readme.md"]) == with_overrides
 
 
 def test_a_broken_template_is_reported_with_its_line(tmp_path, monkeypatch, smartdialog):

@@ -151,14 +151,14 @@ def test_the_generated_script_is_the_committed_one(smartdialog):
 
 Remove = Operation(id="RemoveHook", method="DELETE", path="/hooks/{Tenant}/{Hook}/{Kind}", visibility="internal",
                    summary="Remove hook", description="Removes a hook.",
-                   parameters=(path("Tenant", "Tenant", "Tenant."), path("Hook", "Hook", "Hook."),
-                               path("Kind", "Kind", "Kind.")),
+                   parameters=(path("Tenant", label="Tenant", description="Tenant."), path("Hook", label="Hook", description="Hook."),
+                               path("Kind", label="Kind", description="Kind.")),
                    responses=(Response(status="204", description="Gone."),))
 Subscribe = Operation(id="OnEvent", method="POST", path="/events/{Kind}/subscriptions", trigger="single",
                       summary="When an event happens", description="Fires on events.",
-                      parameters=(header("X-Tenant", "Tenant", "The tenant.", required=True),
-                                  path("Kind", "Kind", "Event kind."),
-                                  body(object_schema(string("url", "Url", "Callback.", required=True,
+                      parameters=(header("X-Tenant", label="Tenant", description="The tenant.", required=True),
+                                  path("Kind", label="Kind", description="Event kind."),
+                                  body(object_schema(string("url", label="Url", description="Callback.", required=True,
                                                             visibility="internal", notification_url=True)))),
                       responses=(Response(status="200", description="Subscribed."),),
                       webhook_delete=Remove, subscription_id="data/hook")
@@ -250,3 +250,20 @@ def test_many_requests_through_a_server_that_closes_each_connection(host, server
         run = host.run("GetUserCustomers", HttpRequest("GET", server.url + route), correlation_id=f"c{i}")
         assert run.response.status == 200
     assert [r["headers"]["x-correlation-id"] for r in server.requests] == [f"c{i}" for i in range(150)]
+
+
+def test_mono_tools_are_found_on_path_or_where_the_environment_says(monkeypatch, tmp_path):
+    from connector.script_runtime.host import ScriptHostError, find_tool
+
+    fake = tmp_path / "my-mcs"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CONNECTOR_MCS", str(fake))
+    assert find_tool("mcs") == str(fake)
+    monkeypatch.setenv("CONNECTOR_MONO", str(tmp_path / "missing"))
+    with pytest.raises(ScriptHostError, match=r"CONNECTOR_MONO is '.*missing', which is not an executable"):
+        find_tool("mono")
+    monkeypatch.delenv("CONNECTOR_MCS")
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty PATH but for my-mcs: no mcs
+    with pytest.raises(ScriptHostError, match=r"'mcs' \(Mono\) is not on PATH.*set CONNECTOR_MCS"):
+        find_tool("mcs")

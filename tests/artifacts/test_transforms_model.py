@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from connector.cli import main
-from connector.model import SUBSCRIPTION_ID, CorrelationIdHeader, Ref, WebhookLocation, check
+from connector.model import SUBSCRIPTION_ID, CorrelationIdHeader, ModelError, Ref, WebhookLocation, check
 
 
 def problems(smartdialog, *transforms):
@@ -35,12 +35,17 @@ def test_smartdialog_transforms_are_valid(smartdialog):
      "path and header parameters only"),
     (WebhookLocation(trigger="NewMessage", args={"Pipeline-Id": "svc", "Action-Id": SUBSCRIPTION_ID}),
      "use Ref(\"<trigger parameter>\") or SUBSCRIPTION_ID"),
-    ("not a transform", "is not a transform the script generator knows"),
 ])
 def test_each_mistake_is_named(smartdialog, transform, expected):
     found = problems(smartdialog, transform)
     assert len(found) == 1 and expected in found[0], found
     assert found[0].startswith("transform 1")
+
+
+def test_something_else_is_refused_when_the_connector_is_built(smartdialog):
+    with pytest.raises(ModelError, match=r"connector 'SmartDialog': transforms\[0\] is 'not a transform'; use "
+                                         r"CorrelationIdHeader"):
+        replace(smartdialog, transforms=("not a transform",))
 
 
 def test_a_trigger_without_webhook_delete(smartdialog):

@@ -45,7 +45,7 @@ def test_brand_colour_changes_api_properties_and_icon_only(smartdialog, base, tm
 
 NEW_ACTION = Operation(id="GetMessageStatus", method="GET", path="/messages/{MessageId}/status",
                        summary="Get message status", description="Gets the delivery status of a message.",
-                       parameters=(path("MessageId", "Message Id", "The message to look up."),),
+                       parameters=(path("MessageId", label="Message Id", description="The message to look up."),),
                        responses=(Response(status="200", description="The status."),))
 
 

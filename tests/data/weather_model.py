@@ -7,24 +7,24 @@ from connector.model import (Connector, Contact, Dropdown, Operation, Ref, Respo
 ListCities = Operation(
     id="ListCities", method="GET", path="/countries/{country}/cities", visibility="internal",
     summary="List cities", description="Lists the cities of a country.",
-    parameters=(path("country", "Country", "Two-letter country code."),),
+    parameters=(path("country", label="Country", description="Two-letter country code."),),
     responses=(Response(status="200", description="Cities.", schema=array_of(object_schema(
-        string("code", "Code", "City code."), string("name", "Name", "City name.")))),),
+        string("code", label="Code", description="City code."), string("name", label="Name", description="City name.")))),),
 )
 
 GetForecast = Operation(
     id="GetForecast", method="GET", path="/forecast/{city}",
     summary="Get forecast", description="Gets the weather forecast for a city.",
     parameters=(
-        query("country", "Country", "Two-letter country code.", required=True, default="FI",
+        query("country", label="Country", description="Two-letter country code.", required=True, default="FI",
               enum=("FI", "SE", "NO")),
-        path("city", "City", "The city to forecast.",
+        path("city", label="City", description="The city to forecast.",
              dropdown=Dropdown(operation=ListCities, value="code", title="name", args={"country": Ref("country")})),
-        query("days", "Days", "How many days ahead.", type="integer", format="int32", default=3),
+        query("days", label="Days", description="How many days ahead.", type="integer", format="int32", default=3),
     ),
     responses=(Response(status="200", description="The forecast.", schema=object_schema(
-        string("city", "City", "The city."),
-        integer("temperature", "Temperature", "Degrees Celsius."),
+        string("city", label="City", description="The city."),
+        integer("temperature", label="Temperature", description="Degrees Celsius."),
     )),),
 )
 

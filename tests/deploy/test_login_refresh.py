@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +53,9 @@ class World:
         match = re.search(r"enter the code (\w+)", first)
         assert match, first
         time.sleep(0.2)  # the first poll finds the code not yet entered
-        self.standin.approve(match.group(1))
+        page = re.search(r"open the page (\S+) ", first).group(1)
+        with urllib.request.urlopen(f"{page}?code={match.group(1)}", timeout=10) as answer:  # the "browser"
+            assert answer.status == 200
         rest, err = proc.communicate(timeout=60)
         self.outputs.append(first + rest + err)
         return subprocess.CompletedProcess(proc.args, proc.returncode, first + rest, err)
@@ -132,6 +135,20 @@ def test_expired_access_token_is_refreshed_once_and_the_rotated_token_saved(worl
     _no_credential_leaks(world, allowed={saved})
 
 
+def test_a_file_with_only_a_refresh_token_is_completed(world):
+    """What a CI secret may hold: only the refresh token. The first deploy completes the file paconn needs."""
+    world.standin.write_token_file(world.home, refresh_token=True)
+    entry = json.loads(world.token_file.read_text())
+    world.token_file.write_text(json.dumps({"refresh_token": entry["refresh_token"]}))
+    deployed = world.deploy()
+    assert deployed.returncode == 0, deployed.output
+    assert len(world.standin.grants_of("refresh_token")) == 1
+    completed = json.loads(world.token_file.read_text())
+    assert completed["access_token"] and completed["oid"] == entry["oid"] and completed["token_type"] == "Bearer"
+    assert world.standin.calls_of("create")[0].status == 201
+    _no_credential_leaks(world)
+
+
 def test_github_actions_outputs_carry_the_rotated_token_masked(world):
     world.standin.write_token_file(world.home, expires_in=30, refresh_token=True)  # inside paconn's 600 s
     outputs = world.tmp / "github_output"
@@ -173,6 +190,18 @@ def test_tenant_is_kept_for_the_refresh_and_the_fix(world):
     assert "`connector login --tenant contoso.example`" in deployed.output
 
 
+def test_authority_url_option_wins_and_an_unreachable_service_is_named(world):
+    """--authority-url overrides where the token came from; a sign-in service that cannot be reached is an
+    error naming it (exit 1), the token file left as it was."""
+    world.standin.write_token_file(world.home, expires_in=-60, refresh_token=True)
+    before = world.token_file.read_bytes()
+    deployed = world.deploy("--authority-url", "http://127.0.0.1:9/")
+    assert deployed.returncode == 1, deployed.output
+    assert "cannot reach the sign-in service at http://127.0.0.1:9/" in deployed.output
+    assert world.standin.grants == [] and world.token_file.read_bytes() == before
+    _no_credential_leaks(world)
+
+
 def test_login_declined_exits_3(world):
     proc = subprocess.Popen([str(CONNECTOR), "login", "--tenant", "contoso.example"], env=world.env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
@@ -193,7 +222,7 @@ def _no_credential_leaks(world: World, allowed: set[Path] = frozenset()) -> None
         for needle in needles:
             assert needle not in text
     files = [p for p in world.tmp.rglob("*") if p.is_file() and p != world.token_file and p not in allowed]
-    assert world.standin.dump_path in files
+    assert world.standin.dump_path in files or not world.standin.calls  # written after every call received
     for path in files:
         data = path.read_bytes()
         for needle in needles:

@@ -125,6 +125,14 @@ def test_dry_run(tmp_path, built_source, paconn_python, monkeypatch):
     assert not record_path(folder).exists()  # a dry run records nothing
     assert secret not in result.output and secret not in dump.read_text()
     assert not (tmp_path / "nohome").exists()
+    # in GitHub Actions a dry run hands no token file to the workflow (its sign-in is a throwaway)
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    folder2 = copy_folder(built_source, tmp_path / "again")
+    ci = CliRunner().invoke(main, ["deploy", str(folder2), "--dry-run", "--no-validate"],
+                            env={**env, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(outputs)})
+    assert ci.exit_code == 0, ci.output
+    assert outputs.read_text() == "" and "::add-mask::" not in ci.output
     received = json.loads(dump.read_text())
     assert [c["operation"] for c in received["calls"]].count("blob-put") == 4
 

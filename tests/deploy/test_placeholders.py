@@ -15,8 +15,9 @@ from .conftest import copy_folder
 
 # forms found in published connectors (../shared/corpus apiProperties.json), and the issue's own
 PLACEHOLDERS = [
-    None, "", "   ", "[[CLIENT_ID]]", "[[DUMMY]]", "[[Please add the clientId here]]", "<<Please add your clientID here>>",
-    "<<Enter your client ID>>", "<< Client Id Here >>", "<Enter Your Client ID>", "<client-id>", "<resource-id>",
+    None, "", "   ", "[[CLIENT_ID]]", "[[DUMMY]]", "[[Please add the clientId here]]",
+    "<<Please add your clientID here>>", "<<Enter your client ID>>", "<< Client Id Here >>", "<Enter Your Client ID>",
+    "<client-id>", "<resource-id>",
     "[YOUR_CLIENT_ID]", "[Dummy]", "[null]", "{{ client id }}", "{{clientId}}", "{aad_application_id}",
     "${CLIENT_ID}", "%CLIENT_ID%", "PLACEHOLDER_CLIENTID", "YOUR_CLIENT_ID", "CLIENTID", "your client id",
     "Enter your client ID", "Please enter client ID", "Zoom Client ID", "dummy", "dummy_id", "facebook_app_id",

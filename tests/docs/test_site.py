@@ -82,6 +82,14 @@ def test_reference_pages_are_generated_from_the_code(site):
     assert "<!-- connector:rules -->" not in text_of(site / "reference" / "rules.html")
 
 
+def test_the_model_reference_covers_the_whole_public_api():
+    import connector.model
+
+    page = (DOCS / "reference" / "model.md").read_text(encoding="utf-8")
+    missing = [name for name in connector.model.__all__ if f"::: connector.model.{name}\n" not in page]
+    assert missing == [], "add them to docs/reference/model.md"
+
+
 def test_the_smartdialog_preview_is_embedded(site):
     embedded = site / "preview" / "SmartDialog" / "index.html"
     assert embedded.read_bytes() == (ROOT / "build" / "preview" / "SmartDialog" / "index.html").read_bytes()
@@ -95,3 +103,17 @@ def test_the_readme_is_short_and_starts_with_the_two_commands():
     assert len(lines) <= 200
     first_block = "\n".join(lines[:6])
     assert "make build" in first_block and "make test" in first_block
+
+
+def test_a_page_missing_from_the_nav_is_added_under_guides(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "scripts" / "mkdocs_hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    (tmp_path / "index.md").write_text("# Home\n")
+    (tmp_path / "listed.md").write_text("# Listed\n")
+    (tmp_path / "new-topic.md").write_text("# A new topic\n\ntext\n")
+    config = {"docs_dir": str(tmp_path), "nav": [{"Home": "index.md"}, {"Guides": [{"Listed": "listed.md"}]}]}
+    hooks.on_config(config)
+    assert config["nav"][1] == {"Guides": [{"Listed": "listed.md"}, {"A new topic": "new-topic.md"}]}

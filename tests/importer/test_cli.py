@@ -100,12 +100,12 @@ def test_a_folder_brings_its_api_properties_and_script(runner, tmp_path):
     assert (tmp_path / "zoo.csx").read_bytes() == script.encode()
     connector = load_model(out)
     assert connector.brand_color == "#123456" and connector.publisher == "Zoo Oy"
-    assert connector.script_source == script  # CRLF kept
+    assert connector.imported.script_source == script  # CRLF kept
     # nothing of apiProperties is lost: what the build does not write from fields is kept verbatim
     from connector.importer.properties import render_properties
 
     rendered = render_properties(connector)
-    assert (rendered or {"properties": dict(connector.properties_extra)}) == props
+    assert (rendered or {"properties": dict(connector.imported.properties_extra)}) == props
     built = runner.invoke(main, ["build", "--model", str(out), "--out", str(tmp_path / "b")])
     assert built.exit_code == 0, built.output
     assert (tmp_path / "b" / "script.csx").read_bytes() == script.encode()

@@ -38,7 +38,7 @@ def stand_in_emitter(connector, context: BuildContext) -> str:
         props["publisher"] = connector.publisher
     if connector.stack_owner:
         props["stackOwner"] = connector.stack_owner
-    props.update(connector.properties_extra)
+    props.update(connector.imported.properties_extra)
     return dumps({"properties": props})
 
 
@@ -46,7 +46,7 @@ def test_without_an_emitter_everything_is_kept_verbatim(monkeypatch):
     monkeypatch.delitem(build_module.ARTIFACTS, "apiProperties.json", raising=False)
     result = import_connector(OAUTH, properties=PROPS)
     c = result.connector
-    assert dict(c.properties_extra) == PROPS["properties"]
+    assert dict(c.imported.properties_extra) == PROPS["properties"]
     assert (c.brand_color, c.publisher, c.stack_owner) == ("#007ee5", "Zoo Oy", "Zoo Inc.")
     assert isinstance(c.security, OAuth2) and c.security.client_id == "abc"
     assert c.security.refresh_url == "https://login.example.com/refresh" and c.security.redirect_mode == "Global"
@@ -57,7 +57,7 @@ def test_without_an_emitter_everything_is_kept_verbatim(monkeypatch):
 def test_with_an_emitter_only_what_it_cannot_write_stays_verbatim(monkeypatch):
     monkeypatch.setitem(build_module.ARTIFACTS, "apiProperties.json", stand_in_emitter)
     result = import_connector(OAUTH, properties=PROPS)
-    assert set(result.connector.properties_extra) == {"connectionParameters", "policyTemplateInstances"}
+    assert set(result.connector.imported.properties_extra) == {"connectionParameters", "policyTemplateInstances"}
     connector = load_module_text(result.source)
     assert verify(connector, OAUTH, PROPS) == []
     built = render(connector)["apiProperties.json"]
@@ -74,7 +74,7 @@ def test_a_broken_emitter_keeps_everything_and_verify_says_so(monkeypatch):
 
     monkeypatch.setitem(build_module.ARTIFACTS, "apiProperties.json", broken)
     result = import_connector(OAUTH, properties=PROPS)
-    assert dict(result.connector.properties_extra) == PROPS["properties"]
+    assert dict(result.connector.imported.properties_extra) == PROPS["properties"]
     assert any("emitter failed" in d for d in verify(result.connector, OAUTH, PROPS))
 
 

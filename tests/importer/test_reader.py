@@ -45,7 +45,7 @@ def test_definitions_are_named_declarations(zoo):
     assert isinstance(body.schema, Definition) and body.schema.name == "Animal"
     owner = next(f for f in body.schema.schema.properties if f.name == "owner")
     assert owner.definition.name == "Person" and owner.description == "Who owns it."
-    names = {d.name for d in connector.declarations if isinstance(d, Definition)}
+    names = {d.name for d in connector.imported.declarations if isinstance(d, Definition)}
     assert names == {"Pet"}  # only the definition no operation uses is listed explicitly
 
 
@@ -131,7 +131,7 @@ def test_the_module_is_valid_python_with_one_statement_per_variable():
     tree = ast.parse(source)
     targets = [node.targets[0].id for node in tree.body if isinstance(node, ast.Assign)]
     assert len(targets) == len(set(targets)) and targets[-1] == "connector"
-    assert "PAGE_SIZE_PARAMETER = query(" in source and "reusing(PROBLEM_RESPONSE, status=\"404\")" in source
+    assert "PAGE_SIZE_PARAMETER = Parameter(" in source and "reusing(PROBLEM_RESPONSE, status=\"404\")" in source
     # a dropdown refers to the operation object once that operation is declared above it
     assert "operation=ListKinds" in source and source.index("ListKinds = Operation(") < source.index(
         "operation=ListKinds")

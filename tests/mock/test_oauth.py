@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from connector.smartdialog import SCOPE_PREFIX, GetUserCustomers, SendMessage
+from connector.smartdialog import SCOPE_PREFIX, GetUserCustomers, SendMessage, connector
 
 from .conftest import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, REDIRECT, MockServer
 
@@ -138,7 +138,7 @@ def test_pkce_s256(mock_server):
 
 
 def test_granted_scopes_limit_operations(mock_server):
-    scope = "offline_access " + GetUserCustomers.scope
+    scope = "offline_access " + connector.scope_of(GetUserCustomers)
     body = mock_server.exchange(mock_server.code(scope=scope + " https://unknown.example/Other")).json()
     assert body["scope"] == scope  # intersected with the connector's scopes
     with mock_server.client(token=body["access_token"]) as api:
@@ -146,8 +146,8 @@ def test_granted_scopes_limit_operations(mock_server):
         r = api.post("/messages", headers={"Customer-Id": "1001", "Service-Id": "5001"},
                      json={"Sender": "Demo", "Content": "hi", "Protocol": "SMS", "Recipients": [{"Address": "+358401234567"}]})
         assert r.status_code == 403
-        assert r.json()["error"] == "insufficient_scope" and r.json()["scope"] == SendMessage.scope
-        assert SendMessage.scope == SCOPE_PREFIX + "Gateway.Send"
+        assert r.json()["error"] == "insufficient_scope" and r.json()["scope"] == connector.scope_of(SendMessage)
+        assert connector.scope_of(SendMessage) == SCOPE_PREFIX + "Gateway.Send"
         assert 'insufficient_scope' in r.headers["www-authenticate"]
 
 

@@ -178,3 +178,12 @@ def test_deprecated_refs_and_output_findings_from_a_hand_written_swagger():
     assert page.brand_color == "#da3b01" and page.findings == []
     extra = next(i for i in add.inputs if i.key == "extra")
     assert extra.control == "textarea" and extra.dropdown.startswith("Fields loaded by ListKinds")
+
+
+def test_a_model_s_pyproject_switches_rules_off_in_its_preview(tmp_path, tasks_model):
+    text = tasks_model.read_text(encoding="utf-8")
+    model = tmp_path / "tasks.py"
+    model.write_text(re.sub(r"\n\s*publisher=[^\n]*", "", text), encoding="utf-8")
+    assert "PP2011" in [f.rule for f in page_for_model(model).findings]  # publisher missing
+    (tmp_path / "pyproject.toml").write_text('[tool.connector.validate]\ndisable = ["publisher-missing"]\n')
+    assert "PP2011" not in [f.rule for f in page_for_model(model).findings]

@@ -60,6 +60,8 @@ CASES = [
     ("PP0003", lambda c: c.raw.update({"settings.json": b'{"icon": "icon.png", "icon": "icon.png"}'}), None),
     ("PP0004", lambda c: c.raw.update({"settings.json": b'{"icon": "ic\xf3n.png"}'}), None),
     ("PP0005", lambda c: c.remove.append("apiProperties.json"), None),
+    ("PP0007", lambda c: c.raw.update({"apiProperties.json": (c.root / "apiProperties.json").read_bytes()
+                                       .replace(b'"properties": {', b'// platform-style\n  "properties": {', 1)}), None),
     ("PP0006", lambda c: pyproject(c, '[tool.connector.validate]\ndisable = ["PP9999"]\n'),
      lambda c: pyproject(c, '[tool.connector.validate]\ndisable = ["PP1031", "xms-unknown"]\n')),
     # swagger structure
@@ -76,6 +78,8 @@ CASES = [
     ("PP1007", lambda c: _set(p(c, GET, 1), "default", "medium"), lambda c: _set(p(c, GET, 1), "default", "short")),
     ("PP1008", lambda c: _set(c.swagger["info"], "x-padding", "a" * 1_100_000), None),
     # connector level
+    ("PP1009", lambda c: c.swagger["definitions"].update({"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"}}),
+     lambda c: c.swagger["definitions"].update({"A": {"$ref": "#/definitions/B"}, "B": {"type": "object"}})),
     ("PP1010", lambda c: _set(c.swagger["info"], "title", " "), None),
     ("PP1011", lambda c: _set(c.swagger["info"], "title", "Smart Dialog Messaging Service Plus"), None),
     ("PP1012", lambda c: _set(c.swagger["info"], "title", "Smart Dialog API"), None),
