@@ -13,9 +13,11 @@ hostile inputs of issue #13. Everything runs through the CLI as users start it, 
    message). Errors are socket errors plus answers other than 2xx; p99 from wrk's latency distribution; the
    server's RSS (VmRSS) before and after.
 3. Hostile memory: the probe's inputs, unauthenticated: 400 distinct 1 MB bearer tokens, 2,000 distinct 4 KB
-   forged tokens, and 20 chunked 32 MB uploads to /_mock/inbound and /oauth2/v2.0/token; RSS before and after.
+   forged tokens, and 20 chunked 32 MB uploads to /_mock/inbound and /oauth2/v2.0/token; then 2,000
+   connections that send half a request head and wait (all must get 408 and be closed); RSS before and after.
 
-The bar (issue #13): 0 acknowledged writes lost, 0 load errors, RSS growth under 50 MB. A table is printed
+The bar (issue #13): 0 acknowledged writes lost, 0 load errors, RSS growth under 50 MB, every slow head
+closed. A table is printed
 and written to build/bench/reliability.json; the exit code is 1 when the bar is missed.
 """
 
@@ -236,11 +238,47 @@ def hostile(tmp: Path) -> dict:
         for i in range(20):
             path = ("/_mock/inbound", "/oauth2/v2.0/token")[i % 2]
             seen(f"chunked 32 MB {path}", _chunked(mock.port, path, 32 * 2 ** 20))
+        slow, closed_after = _slow_headers(mock.port, SLOW_CONNECTIONS)
         after = mock.rss_mb()
     finally:
         mock.stop()
     return {"rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
-            "rss_growth_mb": round(after - before, 1), "answers": statuses}
+            "rss_growth_mb": round(after - before, 1), "answers": statuses,
+            "slow_headers": {"connections": SLOW_CONNECTIONS, "answered_408_and_closed": slow,
+                             "all_closed_after_s": closed_after}}
+
+
+SLOW_CONNECTIONS = 2000
+
+
+def _slow_headers(port: int, count: int) -> tuple[int, float]:
+    """``count`` connections that send half a request head and wait: how many got 408 and were closed, and
+    after how many seconds the last one was (the mock's --header-timeout is 5 s)."""
+    import selectors
+
+    started = time.monotonic()
+    sel = selectors.DefaultSelector()
+    socks = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, bytearray())
+        socks.append(s)
+    got_408, open_ = 0, len(socks)
+    while open_ and time.monotonic() - started < 65:  # the probe still saw 2,000 of 2,000 open after 65 s
+        for key, _ in sel.select(timeout=1):
+            data = key.fileobj.recv(4096)
+            if data:
+                key.data.extend(data)
+                continue
+            got_408 += key.data.startswith(b"HTTP/1.1 408 ")
+            sel.unregister(key.fileobj)
+            key.fileobj.close()
+            open_ -= 1
+    for s in socks:
+        s.close()
+    return got_408, round(time.monotonic() - started, 1)
 
 
 def _chunked(port: int, path: str, total: int) -> int:
@@ -291,7 +329,7 @@ def main() -> None:
     BENCH.mkdir(parents=True, exist_ok=True)
     (BENCH / "reliability.json").write_text(json.dumps({"durability": dur, "load": ld, "hostile": hs}, indent=2))
     ok = dur["lost"] == 0 and ld["errors"] == 0 and ld["rss_growth_mb"] < RSS_BAR_MB \
-        and hs["rss_growth_mb"] < RSS_BAR_MB
+        and hs["rss_growth_mb"] < RSS_BAR_MB and hs["slow_headers"]["answered_408_and_closed"] == SLOW_CONNECTIONS
     rows = [
         ("durability", f"{dur['rounds']} x kill -9 under {dur['writers']} writers",
          f"{dur['acknowledged']} acknowledged, {dur['lost']} lost ({dur['unacknowledged_at_kill']} in flight at "
@@ -302,12 +340,16 @@ def main() -> None:
         ("hostile", "400 x 1 MB + 2,000 x 4 KB forged tokens, 20 x 32 MB chunked",
          f"RSS {hs['rss_before_mb']} -> {hs['rss_after_mb']} MB ({hs['rss_growth_mb']:+} MB); "
          + ", ".join(f"{k}: {v}" for k, v in sorted(hs["answers"].items()))),
+        ("slow heads", f"{SLOW_CONNECTIONS} connections sending half a request head",
+         f"{hs['slow_headers']['answered_408_and_closed']} answered 408 and closed, the last after "
+         f"{hs['slow_headers']['all_closed_after_s']} s"),
     ]
     width = max(len(r[1]) for r in rows)
     print(f"\n{'test':<11} {'what':<{width}}  result")
     for test, what, result in rows:
         print(f"{test:<11} {what:<{width}}  {result}")
-    print(f"\nbar: 0 lost, 0 errors, RSS growth < {RSS_BAR_MB} MB: {'met' if ok else 'MISSED'}")
+    print(f"\nbar: 0 lost, 0 errors, RSS growth < {RSS_BAR_MB} MB, every slow head closed: "
+          f"{'met' if ok else 'MISSED'}")
     sys.exit(0 if ok else 1)
 
 
