@@ -23,11 +23,17 @@ def api_properties(connector: Connector) -> dict:
     text = render_template(TEMPLATE, connector=connector, oauth=oauth,
                            script_operations=script_operation_ids(connector))
     try:
-        return json.loads(text)
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:  # a template edit broke the JSON: say where
         line = text.splitlines()[exc.lineno - 1] if 0 < exc.lineno <= len(text.splitlines()) else ""
         raise ConnectorError(f"{TEMPLATE} rendered invalid JSON at line {exc.lineno}, column {exc.colno}: "
                              f"{exc.msg}\n  {line}\nFix the template there.") from None
+    properties = doc.get("properties") if isinstance(doc, dict) else None
+    if isinstance(properties, dict):  # None in the model: the key is absent (an imported file without it)
+        for key, value in (("iconBrandColor", connector.brand_color), ("capabilities", connector.capabilities)):
+            if value is None and properties.get(key) is None and key not in connector.imported.properties_extra:
+                properties.pop(key, None)
+    return doc
 
 
 def emit(connector: Connector, context: object = None) -> str:

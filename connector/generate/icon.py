@@ -3,7 +3,7 @@
 230 x 230 pixels, RGB (no transparency), the background exactly ``iconBrandColor``, the glyph (a few
 letters, ``Connector.glyph``) fitted into the central 160 x 160 square. The letters are set in the font
 that Pillow itself ships (``ImageFont.load_default``), so every machine with the package draws the same
-pixels; the PNG carries no timestamp, text or physical-size chunk, so the same model gives the same bytes.
+pixels; the PNG carries no timestamp, text or physical-size chunk, so the same model gives the same bytes. A connector whose ``icon`` names a file gets that file unchanged.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from ..model import Connector
 SIZE = 230
 LOGO = 160  # the glyph fits in a LOGO x LOGO square centred in the icon
 WHITE = (255, 255, 255)
+DEFAULT_COLOR = "#da3b01"  # the background when the connector has no brand colour
 _HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
 
 
 def brand_rgb(connector: Connector) -> tuple[int, int, int]:
-    match = _HEX.match(connector.brand_color or "")
+    match = _HEX.match(DEFAULT_COLOR if connector.brand_color is None else connector.brand_color)
     if not match:
         raise ConnectorError(f"brand_color {connector.brand_color!r} of connector '{connector.title}' is not a "
                              "'#rrggbb' colour; declare it like brand_color=\"#254A8E\".")
@@ -70,4 +71,6 @@ def icon_png(connector: Connector) -> bytes:
 
 
 def emit(connector: Connector, context: object = None) -> bytes:
+    if connector.icon is not None:  # the author's own icon, copied byte for byte
+        return connector.icon.read_bytes()
     return icon_png(connector)

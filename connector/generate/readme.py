@@ -3,12 +3,13 @@
 Title and summary, publisher, the visible operations (actions and triggers, never internal helpers), the
 throttling limit and deprecations come from the model; what no operation tells (prerequisites, how to get
 credentials, steps after deployment) is the connector's ``Readme`` text. Rendered from
-``templates/readme.md.j2``.
+``templates/readme.md.j2``. A connector whose ``readme`` is a file path gets that file unchanged.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..model import Connector, OAuth2, Operation, Readme
 from .templating import render_template
@@ -24,7 +25,8 @@ def _name(op: Operation) -> str:
 def readme_md(connector: Connector) -> str:
     operations = connector.visible_operations
     oauth = connector.security if isinstance(connector.security, OAuth2) else None
-    text = render_template(TEMPLATE, connector=connector, r=connector.readme or Readme(), operations=operations,
+    r = connector.readme if isinstance(connector.readme, Readme) else Readme()
+    text = render_template(TEMPLATE, connector=connector, r=r, operations=operations,
                            deprecated=[_name(o) for o in operations if o.deprecated], oauth=oauth,
                            has_script=bool(connector.transforms) or connector.imported.script_source is not None)
     lines = [line.rstrip() for line in text.splitlines()]
@@ -37,5 +39,7 @@ def readme_md(connector: Connector) -> str:
     return "\n".join(out) + "\n"
 
 
-def emit(connector: Connector, context: object = None) -> str:
+def emit(connector: Connector, context: object = None) -> bytes | str:
+    if isinstance(connector.readme, Path):  # the author's own readme file, copied byte for byte
+        return connector.readme.read_bytes()
     return readme_md(connector)

@@ -43,11 +43,13 @@ def docstring(connector: Connector, source_name: str, out_name: str) -> str:
 
 def import_connector(swagger: Any, *, properties: Any = None, script: str | None = None,
                      source_name: str = "apiDefinition.swagger.json", out_name: str = "connector_model.py",
-                     script_file: str | None = None) -> ImportResult:
+                     script_file: str | None = None, files: dict[str, str] | None = None) -> ImportResult:
     """The model and module of a swagger document (and optionally its apiProperties and script text).
 
     ``script_file``: the name of the file, next to the module, that the module reads its script from
-    (``script`` is then written there by the caller); without it the script is embedded as a string."""
+    (``script`` is then written there by the caller); without it the script is embedded as a string.
+    ``files``: Connector fields (``icon``, ``readme``) the module points at a file beside it for (the caller
+    copies the connector's own icon.png and readme.md there)."""
     connector, kept = read_swagger(swagger)
     if properties is not None:
         connector, more = read_properties(connector, properties)
@@ -55,7 +57,7 @@ def import_connector(swagger: Any, *, properties: Any = None, script: str | None
     if script is not None:
         connector = replace(connector, imported=replace(connector.imported, script_source=script))
     source = write_module(connector, docstring=docstring(connector, source_name, out_name),
-                          script_file=script_file if script is not None else None)
+                          script_file=script_file if script is not None else None, files=files)
     return ImportResult(connector=connector, source=source, kept=kept, problems=check(connector))
 
 

@@ -52,16 +52,21 @@ def _load(path: Path, what: str, limit: int | None = None):
               help="The connector's apiProperties.json (default: the one beside SWAGGER when SWAGGER is a folder).")
 @click.option("--script", "script_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The connector's script.csx, kept verbatim in a file beside the module.")
+@click.option("--icon", "icon_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The connector's icon.png, copied beside the module; the build writes it unchanged.")
+@click.option("--readme", "readme_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The connector's readme.md, copied beside the module; the build writes it unchanged.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The Python module to write (FILE.py).")
 @click.option("--force", is_flag=True, help="Overwrite FILE.py (and its script file) when they exist.")
 @click.option("-v", "--verbose", is_flag=True, help="List every JSON pointer, not only the first few per key.")
 @click.option("--max-file-size", "max_size", metavar="BYTES",
               help=f"Refuse input files larger than this (K, M, G suffixes; default ${MAX_FILE_SIZE_ENV} or 32M).")
-def import_(swagger: Path, properties_path: Path | None, script_path: Path | None, out: Path, force: bool,
-            verbose: bool, max_size: str | None = None) -> None:
-    """Import an existing connector (apiDefinition.swagger.json, or a folder holding it) into a Python module
-    that declares it in the model; `connector build --model FILE.py` regenerates it."""
+def import_(swagger: Path, properties_path: Path | None, script_path: Path | None, icon_path: Path | None,
+            readme_path: Path | None, out: Path, force: bool, verbose: bool, max_size: str | None = None) -> None:
+    """Import an existing connector (apiDefinition.swagger.json, or a folder holding it and its apiProperties.json,
+    script.csx, icon.png and readme.md) into a Python module that declares it in the model;
+    `connector build --model FILE.py` regenerates the folder."""
     if swagger.is_dir():
         folder = swagger
         swagger = folder / "apiDefinition.swagger.json"
@@ -71,10 +76,17 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
             properties_path = folder / "apiProperties.json"
         if script_path is None and (folder / "script.csx").exists():
             script_path = folder / "script.csx"
+        if icon_path is None and (folder / "icon.png").exists():
+            icon_path = folder / "icon.png"
+        if readme_path is None and (folder / "readme.md").exists():
+            readme_path = folder / "readme.md"
     if out.suffix != ".py":
         raise UsageError(f"--out {out}: the module must be a .py file.")
     script_file = out.with_suffix(".csx") if script_path is not None else None
-    for target in (out, script_file):
+    # the connector's own files, copied beside the module (which points at them) so that it stands alone
+    copies = {field: (source, out.with_suffix(suffix)) for field, source, suffix in (
+        ("icon", icon_path, ".icon.png"), ("readme", readme_path, ".readme.md")) if source is not None}
+    for target in (out, script_file, *(t for _, t in copies.values())):
         if target is not None and target.exists() and not force:
             raise UsageError(f"{target} exists; pass --force to overwrite it, or choose another --out.")
 
@@ -82,9 +94,11 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
     data = _load(swagger, "the swagger", limit)
     properties = _load(properties_path, "apiProperties.json", limit) if properties_path is not None else None
     script = read_input(script_path, limit).decode("utf-8") if script_path is not None else None
+    copied = {field: read_input(source, limit) for field, (source, _) in copies.items()}
     try:
         result = import_connector(data, properties=properties, script=script, source_name=swagger.name,
-                                  out_name=out.name, script_file=script_file.name if script_file else None)
+                                  out_name=out.name, script_file=script_file.name if script_file else None,
+                                  files={field: target.name for field, (_, target) in copies.items()})
     except Unsupported as exc:
         where = properties_path if exc.document == "properties" else swagger
         raise ConnectorError(f"{where}: {exc}") from None
@@ -95,6 +109,8 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
     write_text(out, result.source)
     if script_file is not None and script is not None:
         script_file.write_bytes(script.encode("utf-8"))
+    for field, (_, target) in copies.items():
+        target.write_bytes(copied[field])
 
     connector = load_model(out)
     found = verify(connector, data, properties)
@@ -104,7 +120,8 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
     counts = [f"{len(found_)} {label}" for label, found_ in (("definitions", emitter.definitions), (
         "shared parameters", emitter.shared_parameters), ("shared responses", emitter.shared_responses)) if found_]
     click.echo(f"wrote {out}: {len(c.operations)} operations" + "".join(", " + x for x in counts)
-               + (f", script {script_file}" if script_file else ""))
+               + (f", script {script_file}" if script_file else "")
+               + "".join(f", {field} {target}" for field, (_, target) in copies.items()))
     _report_kept(result.kept, verbose)
     if result.problems:
         click.echo(f"model checks: {len(result.problems)} problem(s); `connector build` refuses the module until "

@@ -41,9 +41,13 @@ def read_properties(connector: Connector, doc: Any) -> tuple[Connector, list[Kep
     for key, field in (("iconBrandColor", "brand_color"), ("publisher", "publisher"), ("stackOwner", "stack_owner")):
         if isinstance(props.get(key), str):
             changes[field] = props[key]
+    if "iconBrandColor" not in props:
+        changes["brand_color"] = None  # the build then writes no "iconBrandColor" key either
     capabilities = props.get("capabilities")
     if isinstance(capabilities, list) and all(isinstance(c, str) for c in capabilities):
         changes["capabilities"] = tuple(capabilities)
+    elif "capabilities" not in props:
+        changes["capabilities"] = None  # the build then writes no "capabilities" key either
     oauth = _get(props, "connectionParameters", "token", "oAuthSettings")
     if isinstance(connector.security, OAuth2) and isinstance(oauth, dict):
         settings: dict[str, Any] = {}

@@ -88,10 +88,13 @@ def _same(value: Any, default: Any) -> bool:
 
 
 class ModuleWriter:
-    def __init__(self, connector: Connector, *, docstring: str, script_file: str | None = None):
+    def __init__(self, connector: Connector, *, docstring: str, script_file: str | None = None,
+                 files: Mapping[str, str] | None = None):
         self.connector = connector
         self.docstring = docstring
         self.script_file = script_file
+        # Connector fields naming a file beside the module (icon, readme) -> the file's name
+        self.files = dict(files or {})
         self.refs: Counter[int] = Counter()
         self.hints: dict[int, str] = {}
         self.objects: dict[int, Any] = {}
@@ -407,7 +410,9 @@ class ModuleWriter:
                     self.shared_bases.setdefault((type(obj).__name__, obj.shared), obj)
             for obj in self._roots():
                 self.node(obj)
-            kwargs = self._kwargs(self.connector)
+            kwargs = self._kwargs(self.connector, skip=tuple(self.files))
+            at = next((i for i, (k, _) in enumerate(kwargs) if k in ("readme", "extra", "imported")), len(kwargs))
+            kwargs[at:at] = [(k, Atom(f"Path(__file__).parent / {fmt.string(name)}")) for k, name in self.files.items()]
             connector_expr = call(self._use("Connector"), kwargs=kwargs)
             body = self._ordered_statements()
         finally:
@@ -417,7 +422,7 @@ class ModuleWriter:
         doc = "".join(ch if ch.isprintable() or ch in "\n " else ch.encode("unicode_escape").decode("ascii")
                       for ch in doc)
         blocks = ['"""' + doc + '\n"""']
-        if self.script_file:
+        if self.script_file or self.files:
             blocks.append("from pathlib import Path")
         names = sorted(self.used_names)
         single = "from connector.model import " + ", ".join(names)
@@ -469,9 +474,11 @@ class ModuleWriter:
         return list(dict.fromkeys(self.deps.get(key, []) + self.soft_deps.get(key, [])))
 
 
-def write_module(connector: Connector, *, docstring: str, script_file: str | None = None) -> str:
-    """The Python source of a module declaring ``connector`` (its variable ``connector``)."""
-    return ModuleWriter(connector, docstring=docstring, script_file=script_file).write()
+def write_module(connector: Connector, *, docstring: str, script_file: str | None = None,
+                 files: Mapping[str, str] | None = None) -> str:
+    """The Python source of a module declaring ``connector`` (its variable ``connector``). ``files``: Connector
+    fields (``icon``, ``readme``) that name a file beside the module, and that file's name."""
+    return ModuleWriter(connector, docstring=docstring, script_file=script_file, files=files).write()
 
 
 __all__ = ["ModuleWriter", "write_module", "upper_snake", "identifier", "is_dataclass"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import field, replace
+from pathlib import Path, PurePath
 from typing import Any, Literal, Mapping, Union
 
 from .base import ModelError, model, place
@@ -153,6 +155,35 @@ class Imported:
     declarations: tuple[Definition | Parameter | Response, ...] = ()
 
 
+_MODEL_DIR = Path(__file__).resolve().parent
+
+
+def _declaring_dir() -> Path:
+    """The folder of the Python file whose code is constructing a Connector (the current directory when that
+    code is not in a file, e.g. typed at a prompt)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not name.startswith("<") and Path(name).resolve().parent != _MODEL_DIR and not name.endswith(
+                "dataclasses.py"):
+            file = Path(name)
+            return file.resolve().parent if file.is_file() else Path.cwd()
+        frame = frame.f_back
+    return Path.cwd()
+
+
+def _declared_file(connector: Any, name: str, value: str | PurePath) -> Path:
+    """``value`` as an absolute path to an existing file (a relative one: from the declaring file's folder)."""
+    file = Path(value)
+    if not file.is_absolute():
+        file = _declaring_dir() / file
+    if not file.is_file():
+        raise ModelError(f"{place(connector)}: {name}={str(value)!r}: there is no file {file}; give the path of the "
+                         f"{'PNG icon' if name == 'icon' else 'Markdown readme'} (relative to the file declaring the "
+                         f"connector), or leave {name} out.")
+    return file
+
+
 @model
 class Connector:
     """The connector: its identity, host, sign-in and operations, and the defaults its operations share.
@@ -170,7 +201,7 @@ class Connector:
     website: str | None = None
     privacy_policy: str | None = None
     categories: tuple[str, ...] = ()
-    brand_color: str = "#da3b01"
+    brand_color: str | None = "#da3b01"  # None: no iconBrandColor key (an imported file without one)
     publisher: str | None = None
     stack_owner: str | None = None
     host: str
@@ -184,9 +215,15 @@ class Connector:
     default_response: Response | None = None
     throttling: Throttling | None = None
     icon_glyph: str | None = None  # a few letters drawn on the icon; None: the title's initials
-    capabilities: tuple[str, ...] = ()  # apiProperties "capabilities" (e.g. "actions"); most connectors: none
+    # icon.png copied unchanged from this file instead of drawn (relative: to the file declaring the connector)
+    icon: Path | None = None
+    # apiProperties "capabilities" (e.g. "actions"); most connectors: none. None: no "capabilities" key at all
+    # (an imported apiProperties.json without one)
+    capabilities: tuple[str, ...] | None = ()
     transforms: tuple[Transform, ...] = ()  # what script.csx does (model/transforms.py); none: no script
-    readme: Readme | None = None  # certification readme text that operations do not give
+    # certification readme text that operations do not give; or a file (Path or str, relative: to the file
+    # declaring the connector) that the build copies unchanged as readme.md
+    readme: Readme | Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # root-level swagger keys kept verbatim
     imported: Imported = field(default_factory=Imported)  # round-trip parts of an imported connector
 
@@ -207,6 +244,13 @@ class Connector:
             if not isinstance(t, (CorrelationIdHeader, WebhookLocation)):
                 raise ModelError(f"{place(self)}: transforms[{index}] is {t!r}; use CorrelationIdHeader(...) or "
                                  "WebhookLocation(...).")
+        for name in ("icon", "readme"):
+            value = getattr(self, name)
+            if isinstance(value, (str, PurePath)):
+                object.__setattr__(self, name, _declared_file(self, name, value))
+            elif value is not None and not (name == "readme" and isinstance(value, Readme)):
+                what = "Readme(...) or a file path" if name == "readme" else "a file path (a Path or a str)"
+                raise ModelError(f"{place(self)}: {name}={value!r} is not {what}.")
         if self.default_response is not None and self.default_response.status != "default":
             raise ModelError(f"{place(self)}: default_response has status '{self.default_response.status}'; "
                              "the response every operation shares is the 'default' one (status=\"default\").")

@@ -129,3 +129,64 @@ def test_the_installed_command_runs(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "20 operations" in proc.stdout and out.is_file()
+
+
+def _png(path, colour=(1, 2, 3)):
+    from PIL import Image
+
+    Image.new("RGB", (230, 230), colour).save(path, format="PNG")
+    return path.read_bytes()
+
+
+def test_a_folder_brings_its_own_icon_and_readme_and_the_build_copies_them_unchanged(runner, tmp_path):
+    folder = tmp_path / "conn"
+    folder.mkdir()
+    shutil.copy(ZOO, folder / "apiDefinition.swagger.json")
+    (folder / "apiProperties.json").write_text(json.dumps({"properties": {"iconBrandColor": "#123456"}}))
+    icon = _png(folder / "icon.png")
+    readme = "# Zoo\r\n\r\nThe author's own words, CRLF and all.\r\n".encode()
+    (folder / "readme.md").write_bytes(readme)
+    out = tmp_path / "mod" / "zoo.py"
+    out.parent.mkdir()
+    result = runner.invoke(main, ["import", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mod" / "zoo.icon.png").read_bytes() == icon
+    assert (tmp_path / "mod" / "zoo.readme.md").read_bytes() == readme
+    source = out.read_text()
+    assert 'icon=Path(__file__).parent / "zoo.icon.png"' in source
+    assert 'readme=Path(__file__).parent / "zoo.readme.md"' in source
+    connector = load_model(out)
+    assert connector.icon == tmp_path / "mod" / "zoo.icon.png" and connector.capabilities is None
+    build = tmp_path / "b"
+    built = runner.invoke(main, ["build", "--model", str(out), "--out", str(build)])
+    assert built.exit_code == 0, built.output
+    assert (build / "icon.png").read_bytes() == icon and (build / "readme.md").read_bytes() == readme
+    # apiProperties without "capabilities" stays without it
+    assert json.loads((build / "apiProperties.json").read_text()) == {"properties": {"iconBrandColor": "#123456"}}
+    # the manifest records them: the next build is not refused as "edited since the last build"
+    again = runner.invoke(main, ["build", "--model", str(out), "--out", str(build)])
+    assert again.exit_code == 0, again.output
+    assert "unchanged" in again.output and "wrote" not in again.output
+    # an existing copy is not overwritten without --force
+    refused = runner.invoke(main, ["import", str(folder), "--out", str(out)])
+    assert refused.exit_code == 2 and "exists" in refused.output
+
+
+def test_a_hand_written_connector_names_its_icon_and_readme_files_relative_to_its_module(runner, tmp_path):
+    icon = _png(tmp_path / "logo.png", (9, 9, 9))
+    (tmp_path / "README-connector.md").write_text("# Mine\n")
+    model = tmp_path / "mine.py"
+    model.write_text(
+        "from connector.model import Connector, Operation, Response\n"
+        "connector = Connector(title='Mine', description='Mine.', host='api.example.com', icon='logo.png',\n"
+        "                      readme='README-connector.md',\n"
+        "                      operations=[Operation(id='Ping', method='get', path='/ping', summary='Ping',\n"
+        "                                            description='Ping.', responses=[Response(status='200',\n"
+        "                                            description='OK')])])\n")
+    built = runner.invoke(main, ["build", "--model", str(model), "--out", str(tmp_path / "b")])
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "b" / "icon.png").read_bytes() == icon
+    assert (tmp_path / "b" / "readme.md").read_text() == "# Mine\n"
+    model.write_text(model.read_text().replace("logo.png", "missing.png"))
+    refused = runner.invoke(main, ["build", "--model", str(model), "--out", str(tmp_path / "b")])
+    assert refused.exit_code != 0 and "icon='missing.png'" in refused.output and "mine.py:2" in refused.output
