@@ -24,6 +24,15 @@ COMMANDS: dict[str, str] = {
     "preview": "connector.preview.cli:preview",
 }
 
+# Modules that register connectors' plug-ins (mock behaviours, contract scenarios) with the generic stages.
+# Imported before any sub-command runs; registering imports no plug-in itself.
+PLUGINS: tuple[str, ...] = ("connector.smartdialog.plugins",)
+
+
+def load_plugins() -> None:
+    for module in PLUGINS:
+        importlib.import_module(module)
+
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -49,3 +58,4 @@ class LazyGroup(click.Group):
 def main() -> None:
     """Build, validate, package, mock, contract-test and deploy Power Platform custom connectors
     declared once in Python."""
+    load_plugins()

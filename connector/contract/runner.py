@@ -10,7 +10,6 @@ nothing arrives after the deletion.
 
 from __future__ import annotations
 
-import importlib
 import secrets
 import time
 import uuid
@@ -23,6 +22,7 @@ from urllib.parse import quote
 from .client import PICK, Answer, PlatformClient, Subscription
 from .dropdowns import Dropdown, Option
 from .folder import ConnectorFolder, ContractFailure, OperationSpec
+from .packs import ScenarioPack, register_scenarios, scenario_pack
 from .request_builder import MISSING, is_internal
 
 
@@ -193,15 +193,10 @@ class ScenarioSet:
         return out, missing
 
 
-SCENARIO_MODULES = {"SmartDialog": "connector.contract.smartdialog_scenarios"}
-
-
 def scenario_set(folder: ConnectorFolder) -> ScenarioSet:
-    """The connector's own scenario module when there is one (by swagger title), else generic scenarios."""
-    module = SCENARIO_MODULES.get(folder.title)
-    if module is None:
-        return ScenarioSet()
-    return ScenarioSet(importlib.import_module(module).SCENARIOS)
+    """The connector's own scenarios when a registered pack matches the folder, else generic scenarios."""
+    pack = scenario_pack(folder)
+    return ScenarioSet(pack.scenarios if pack else None)
 
 
 def run_scenarios(client: PlatformClient, scenarios: list[Scenario], inject: Injector | None = None,
@@ -300,4 +295,4 @@ def example(schema: dict[str, Any]) -> Any:
     return "contract test"
 
 
-__all__ = ["Steps", "Scenario", "ScenarioSet", "Outcome", "run_scenarios", "scenario_set", "PICK", "Skipped"]
+__all__ = ["Steps", "Scenario", "ScenarioSet", "Outcome", "run_scenarios", "scenario_set", "ScenarioPack", "register_scenarios", "PICK", "Skipped"]

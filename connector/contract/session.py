@@ -99,9 +99,9 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
             folder = ConnectorFolder.load(options.folder)
         else:
             if mock is None:
-                raise UsageError("with --base-url, give the built connector FOLDER to run (e.g. build/SmartDialog).")
+                raise UsageError("with --base-url, give the built connector FOLDER to run (e.g. build/<title>).")
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connector-contract-build-")))
-            folder = ConnectorFolder.load(build_mock_folder(tmp / "SmartDialog", mock.url))
+            folder = ConnectorFolder.load(build_mock_folder(tmp / "connector", mock.url))
             say(f"build {folder.path} (connector build --profile mock --mock-url {mock.url})")
         base_url = options.base_url
         if base_url is None and mock is not None and urlsplit(folder.base_url).netloc != f"{mock.host}:{mock.port}":

@@ -1,2 +1,2 @@
-"""``connector mock``: a stateful SmartDialog server (routes and validation derived from the model), with an
+"""``connector mock``: a stateful server for a connector (routes and validation derived from the model), with an
 OAuth 2.0 authorization server, webhooks, throttling and state in SQLite."""

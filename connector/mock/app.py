@@ -23,11 +23,13 @@ from starlette.routing import Route as StarletteRoute
 from ..generate.profiles import apply_profile
 from ..generate.swagger import to_swagger
 from ..model import Connector, load_model
+from ..errors import UsageError
 from ..swaggerdoc import resolve_ref, too_deep
-from .behaviour import ApiError, Call, SmartDialog
+from .behaviour import ApiError, Call
 from .config import Settings
 from .jobs import JobRunner
 from .oauth import AuthorizationServer
+from .plugin import MockPlugin, plugin_for
 from .routes import RequestProblem, Route, RouteTable
 from .validation import MAX_JSON_DEPTH
 from .store import Store
@@ -109,9 +111,14 @@ class RequestLog:
 
 
 class MockApp:
-    def __init__(self, settings: Settings, connector: Connector | None = None, log_stream: TextIO | None = None):
+    def __init__(self, settings: Settings, connector: Connector | None = None, log_stream: TextIO | None = None,
+                 plugin: MockPlugin | None = None):
         self.settings = settings
         self.connector = connector or load_model()
+        self.plugin = plugin or plugin_for(self.connector)
+        if self.plugin is None:
+            raise UsageError(f"no mock behaviours are registered for the connector {self.connector.title!r}; "
+                             "a connector adds them through connector.mock.plugin.register().")
         self.swagger = mock_swagger(self.connector, settings)
         self.table = RouteTable(self.connector, self.swagger)
         self.base = self.table.base_path.encode()
@@ -122,11 +129,12 @@ class MockApp:
             (throttling.period_seconds if throttling else 60)
         self._windows: dict[str, list[float]] = {}
         self.log = RequestLog(log_stream)
-        self.store = Store(settings.db, settings.sync)
+        self.store = Store(settings.db, settings.sync, self.plugin.state)
         self.store.seed(settings.seed, reset=settings.reset)
         self.jobs = JobRunner(settings, self.store, self.log)
         self.oauth = AuthorizationServer(settings, self.store,
-                                         self.connector.security.scopes if self.connector.security else ())
+                                         self.connector.security.scopes if self.connector.security else (),
+                                         title=self.connector.title)
         compiler_resolve = lambda ref: _resolve(self.swagger, ref)  # noqa: E731
         self.shapes: dict[str, Callable[[Any], Any]] = {}
         self.defaults: dict[str, dict[str, Any]] = {}
@@ -137,7 +145,8 @@ class MockApp:
         trigger = next(iter(self.connector.triggers), None)
         notify_schema = self.swagger["paths"][trigger.path].get("x-ms-notification-content", {}).get("schema") \
             if trigger else None
-        self.behaviour = SmartDialog(settings, self.store, self.jobs, compile_shape(notify_schema, compiler_resolve))
+        self.behaviour = self.plugin.behaviour(settings, self.store, self.jobs,
+                                               compile_shape(notify_schema, compiler_resolve))
         missing = [r.id for r in self.table.routes if r.id not in self.behaviour.handlers]
         self.unhandled = set(missing)
         self.other = Starlette(routes=[

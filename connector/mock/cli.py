@@ -1,4 +1,4 @@
-"""``connector mock``: run the stateful SmartDialog mock; ``connector mock inbound``: inject an inbound message."""
+"""``connector mock``: run a connector's stateful mock; ``connector mock inbound``: inject an inbound message."""
 
 from __future__ import annotations
 
@@ -61,8 +61,8 @@ def mock(ctx: click.Context, host: str, port: int, db: str, seed: Path | None, r
          rate_window: float | None, callback_hosts: tuple[str, ...], request_checks: str, max_body: int,
          header_timeout: float, callback_attempts: int, callback_backoff: float, sync: str, log_file: str | None,
          quiet: bool) -> None:
-    """Run a stateful SmartDialog server: the API under its basePath, OAuth 2.0 at /oauth2/v2.0/*,
-    webhooks, throttling and state in SQLite. Stop it with Ctrl+C (nothing acknowledged is lost)."""
+    """Run a stateful mock of the connector (by default the project's own): the API under its basePath,
+    OAuth 2.0 at /oauth2/v2.0/*, webhooks, throttling and state in SQLite. Stop it with Ctrl+C (nothing acknowledged is lost)."""
     if ctx.invoked_subcommand is not None:
         return
     for uri in redirect_uris:
@@ -96,7 +96,7 @@ def serve(settings: Settings) -> None:
     _check_port(settings)
     app = MockApp(settings, log_stream=stream)
     url = settings.public_url
-    click.echo(f"connector mock: SmartDialog at {url}{app.table.base_path} (OAuth at {url}/oauth2/v2.0/authorize, "
+    click.echo(f"connector mock: {app.connector.title} at {url}{app.table.base_path} (OAuth at {url}/oauth2/v2.0/authorize, "
                f"client id {settings.client_id!r}); state in {settings.db}", err=True)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop",
                             http=protocol_class(settings.header_timeout),

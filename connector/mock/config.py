@@ -8,8 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DB = "build/mock.db"
-DEFAULT_CLIENT_ID = "smartdialog-mock-client"
-DEFAULT_CLIENT_SECRET = "smartdialog-mock-secret"
+DEFAULT_CLIENT_ID = "connector-mock-client"
+DEFAULT_CLIENT_SECRET = "connector-mock-secret"
 PLATFORM_REDIRECT = "https://global.consent.azure-apim.net/redirect"
 MAX_CALLBACK_URL = 2048
 CLIENT_SECRET_ENV = "CONNECTOR_MOCK_CLIENT_SECRET"

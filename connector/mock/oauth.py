@@ -62,8 +62,9 @@ def _with_query(uri: str, params: dict[str, str]) -> str:
 
 
 class AuthorizationServer:
-    def __init__(self, settings: Settings, store: Store, connector_scopes: tuple[str, ...]):
+    def __init__(self, settings: Settings, store: Store, connector_scopes: tuple[str, ...], title: str = "connector"):
         self.settings = settings
+        self.title = title
         self.store = store
         self.scopes = tuple(connector_scopes)
         self._cache: dict[str, Grant | None] = {}  # by the token's SHA-256 digest, at most CACHE_SIZE entries
@@ -194,13 +195,13 @@ class AuthorizationServer:
         alert = f'<p class="error" role="alert">{html.escape(problem)}</p>' if problem else ""
         hint = html.escape(params.get("login_hint", ""))
         body = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in: SmartDialog mock</title>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in: {html.escape(self.title)} mock</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#222}}
 h1{{color:#254A8E;font-size:1.4rem}}label{{display:block;margin:.8rem 0 .2rem}}
 input[type=text],input[type=password]{{width:100%;padding:.5rem;box-sizing:border-box}}
 button{{margin-top:1rem;padding:.5rem 1.5rem;background:#254A8E;color:#fff;border:0;border-radius:3px}}
 .error{{color:#a00}}small{{color:#666}}</style></head>
-<body><h1>Sign in to the SmartDialog mock</h1>{alert}
+<body><h1>Sign in to the {html.escape(self.title)} mock</h1>{alert}
 <form method="post" action="/oauth2/v2.0/authorize">{hidden}
 <label for="username">User name</label><input id="username" name="username" type="text" value="{hint}" autofocus>
 <label for="password">Password</label><input id="password" name="password" type="password">

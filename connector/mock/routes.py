@@ -3,7 +3,7 @@
 For every ``Operation`` of the connector: a path matcher built from the swagger path template (segments
 matched after splitting the raw path on ``/``, so a percent-encoded ``/`` or space inside a value stays in
 its parameter; ``x-ms-url-encoding: double`` values are decoded twice), a typed parser per header, query and
-path parameter, and the body's compiled schema check. Nothing here knows SmartDialog.
+path parameter, and the body's compiled schema check. Nothing here knows a particular connector.
 """
 
 from __future__ import annotations

@@ -20,55 +20,23 @@ import json
 import secrets
 import sqlite3
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import yaml
 
 from ..errors import UsageError
 
-DEFAULT_FIXTURE = Path(__file__).with_name("fixture.yaml")
+if TYPE_CHECKING:
+    from .plugin import State
+
 SCHEMA_VERSION = "1"
 CHECKPOINT_EVERY = 1.0  # seconds between background WAL checkpoints
-SERVICE_TYPES = ("OneWay", "TwoWay", "Group")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, name TEXT NOT NULL, password TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS customers (id TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS user_customers (user_id TEXT NOT NULL, customer_id TEXT NOT NULL, position INTEGER NOT NULL,
-  PRIMARY KEY (user_id, customer_id));
-CREATE TABLE IF NOT EXISTS services (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, name TEXT NOT NULL,
-  type TEXT NOT NULL, allow_reply INTEGER NOT NULL, address TEXT NOT NULL, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS identities (customer_id TEXT NOT NULL, address TEXT NOT NULL, position INTEGER NOT NULL,
-  PRIMARY KEY (customer_id, address));
-CREATE TABLE IF NOT EXISTS template_categories (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS regions (value TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS templates (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, identity TEXT NOT NULL,
-  display_name TEXT NOT NULL, raw_content TEXT NOT NULL, category TEXT NOT NULL, language TEXT NOT NULL,
-  buttons TEXT NOT NULL DEFAULT '[]', attachment_url TEXT, created REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS templates_by_customer ON templates (customer_id, created);
-CREATE TABLE IF NOT EXISTS contacts (id TEXT PRIMARY KEY, service_id TEXT NOT NULL, phone TEXT NOT NULL,
-  data TEXT NOT NULL, failed_messages INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL, updated REAL NOT NULL,
-  UNIQUE (service_id, phone));
-CREATE TABLE IF NOT EXISTS threads (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, service_id TEXT NOT NULL,
-  participant TEXT NOT NULL, created REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, operation TEXT NOT NULL, customer_id TEXT NOT NULL,
-  service_id TEXT, parent_id TEXT, thread_id TEXT, sender TEXT, content TEXT NOT NULL, protocol TEXT NOT NULL,
-  parts INTEGER NOT NULL, send_at REAL, status TEXT NOT NULL, request_id TEXT, dlr_url TEXT,
-  recipients TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}', created REAL NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS request_ids (customer_id TEXT NOT NULL, request_id TEXT NOT NULL, message_id TEXT NOT NULL,
-  created REAL NOT NULL, PRIMARY KEY (customer_id, request_id));
-CREATE TABLE IF NOT EXISTS inbound (id TEXT PRIMARY KEY, service_id TEXT NOT NULL, thread_id TEXT NOT NULL,
-  sender TEXT NOT NULL, recipient TEXT NOT NULL, content TEXT NOT NULL, protocol TEXT NOT NULL,
-  attachments TEXT NOT NULL, received REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, customer_id TEXT NOT NULL,
-  url TEXT NOT NULL, verb TEXT NOT NULL, name TEXT, action_type TEXT, description TEXT, created REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS subscriptions_by_pipeline ON subscriptions (pipeline_id);
-CREATE TABLE IF NOT EXISTS optins (sender TEXT NOT NULL, recipient TEXT NOT NULL, opted_in INTEGER NOT NULL,
-  updated REAL NOT NULL, PRIMARY KEY (sender, recipient));
 CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref TEXT,
   method TEXT, url TEXT, body BLOB, due REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
   status TEXT NOT NULL DEFAULT 'pending', last_error TEXT, updated REAL NOT NULL);
@@ -112,7 +80,8 @@ def password_matches(stored: str, given: str) -> bool:
 
 
 class Store:
-    def __init__(self, path: str, sync: str = "normal"):
+    def __init__(self, path: str, sync: str = "normal", state: "State | None" = None):
+        self.state = state
         self.path = path
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +91,7 @@ class Store:
             self.conn.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
             self.conn.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run in a thread, off the event loop
             self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(SCHEMA)
+            self.conn.executescript(SCHEMA + (state.schema if state else ""))
         except sqlite3.DatabaseError as exc:
             raise UsageError(f"--db {path}: cannot open it as an SQLite database ({exc}); pass another path "
                              "or delete the file.") from None
@@ -251,8 +220,13 @@ class Store:
     def seed(self, fixture_path: Path | None, reset: bool = False) -> bool:
         """Fill a new database from the fixture. Returns True when it seeded, False when the database
         already held state (which is kept: that is what makes state survive restarts)."""
-        path = Path(fixture_path) if fixture_path else DEFAULT_FIXTURE
-        fixture, fingerprint = load_fixture(path)
+        if self.state is None:
+            if fixture_path is not None:
+                raise UsageError(f"--seed {fixture_path}: this connector's mock has no fixture format; leave "
+                                 "--seed out.")
+            return False
+        path = Path(fixture_path) if fixture_path else self.state.default_fixture
+        fixture, fingerprint = load_fixture(path, self.state)
         if reset:
             with self.tx() as c:
                 for (name,) in c.execute("SELECT name FROM sqlite_master WHERE type='table' "
@@ -269,13 +243,13 @@ class Store:
                     c.execute("UPDATE users SET password = ? WHERE id = ?", (hash_password(password), user_id))
             return False
         with self.tx() as c:
-            _insert_fixture(c, fixture)
+            self.state.insert_fixture(c, fixture)
             c.execute("INSERT OR REPLACE INTO meta VALUES ('fixture', ?)", (fingerprint,))
             c.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         return True
 
 
-def load_fixture(path: Path) -> tuple[dict[str, Any], str]:
+def load_fixture(path: Path, state: "State") -> tuple[dict[str, Any], str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -288,120 +262,9 @@ def load_fixture(path: Path) -> tuple[dict[str, Any], str]:
         mark = getattr(exc, "problem_mark", None)
         at = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise UsageError(f"{at}: not valid YAML: {getattr(exc, 'problem', exc)}.") from None
-    problems = check_fixture(data)
+    problems = state.check_fixture(data)
     if problems:
         listed = "\n".join(f"  - {p}" for p in problems)
         raise UsageError(f"{len(problems)} problem(s) in the fixture {path}:\n{listed}\n"
-                         f"See {DEFAULT_FIXTURE} for the expected shape.")
+                         f"See {state.default_fixture} for the expected shape.")
     return data, hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def check_fixture(data: Any) -> list[str]:
-    """Every problem of a fixture, each naming its place (a JSON pointer) and what is expected there."""
-    problems: list[str] = []
-    if not isinstance(data, dict):
-        return ["/: the fixture must be a mapping with users, customers, templateCategories, phoneNumberRegions"]
-
-    def need_list(key: str) -> list:
-        value = data.get(key)
-        if not isinstance(value, list):
-            problems.append(f"/{key}: must be a list")
-            return []
-        return value
-
-    customers = need_list("customers")
-    customer_ids: set[str] = set()
-    service_ids: set[str] = set()
-    for i, cust in enumerate(customers):
-        at = f"/customers/{i}"
-        if not isinstance(cust, dict) or not isinstance(cust.get("id"), str) or not isinstance(cust.get("name"), str):
-            problems.append(f"{at}: needs string 'id' and 'name'")
-            continue
-        if cust["id"] in customer_ids:
-            problems.append(f"{at}/id: duplicate customer id {cust['id']!r}")
-        customer_ids.add(cust["id"])
-        own_services: set[str] = set()
-        for j, svc in enumerate(cust.get("services") or []):
-            sat = f"{at}/services/{j}"
-            if not isinstance(svc, dict) or not all(isinstance(svc.get(k), str) for k in ("id", "name", "address")):
-                problems.append(f"{sat}: needs string 'id', 'name' and 'address'")
-                continue
-            if svc.get("type") not in SERVICE_TYPES:
-                problems.append(f"{sat}/type: must be one of {', '.join(SERVICE_TYPES)}")
-            if svc["id"] in service_ids:
-                problems.append(f"{sat}/id: duplicate service id {svc['id']!r}")
-            service_ids.add(svc["id"])
-            own_services.add(svc["id"])
-        identities = cust.get("whatsappIdentities") or []
-        if not isinstance(identities, list) or not all(isinstance(x, str) for x in identities):
-            problems.append(f"{at}/whatsappIdentities: must be a list of strings")
-        for j, tpl in enumerate(cust.get("whatsappTemplates") or []):
-            keys = ("id", "displayName", "rawContent", "category", "language", "identity")
-            if not isinstance(tpl, dict) or not all(isinstance(tpl.get(k), str) for k in keys):
-                problems.append(f"{at}/whatsappTemplates/{j}: needs string {', '.join(keys)}")
-        for j, th in enumerate(cust.get("threads") or []):
-            if not isinstance(th, dict) or not all(isinstance(th.get(k), str) for k in ("id", "service", "participant")):
-                problems.append(f"{at}/threads/{j}: needs string 'id', 'service' and 'participant'")
-            elif th["service"] not in own_services:
-                problems.append(f"{at}/threads/{j}/service: {th['service']!r} is not a service of this customer")
-        for j, ct in enumerate(cust.get("contacts") or []):
-            if not isinstance(ct, dict) or not isinstance(ct.get("service"), str) or not isinstance(ct.get("phone"), str):
-                problems.append(f"{at}/contacts/{j}: needs string 'service' and 'phone'")
-            elif ct["service"] not in own_services:
-                problems.append(f"{at}/contacts/{j}/service: {ct['service']!r} is not a service of this customer")
-    for i, user in enumerate(need_list("users")):
-        at = f"/users/{i}"
-        if not isinstance(user, dict) or not all(isinstance(user.get(k), str) for k in ("id", "name", "password")):
-            problems.append(f"{at}: needs string 'id', 'name' and 'password'")
-            continue
-        for j, cid in enumerate(user.get("customers") or []):
-            if cid not in customer_ids:
-                problems.append(f"{at}/customers/{j}: no customer has the id {cid!r}")
-    cats = need_list("templateCategories")
-    if not all(isinstance(x, str) for x in cats):
-        problems.append("/templateCategories: must be a list of strings")
-    for i, reg in enumerate(need_list("phoneNumberRegions")):
-        if not isinstance(reg, dict) or not isinstance(reg.get("value"), str) or not isinstance(reg.get("name"), str):
-            problems.append(f"/phoneNumberRegions/{i}: needs string 'value' and 'name'")
-    return problems
-
-
-def _insert_fixture(c: sqlite3.Connection, data: dict[str, Any]) -> None:
-    from .phones import canonical_phone, PhoneError
-
-    now = time.time()
-    for i, cust in enumerate(data["customers"]):
-        c.execute("INSERT INTO customers VALUES (?, ?, ?)", (cust["id"], cust["name"], i))
-        for j, svc in enumerate(cust.get("services") or []):
-            c.execute("INSERT INTO services VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (svc["id"], cust["id"], svc["name"], svc["type"], int(bool(svc.get("allowReply"))),
-                       svc["address"], j))
-        for j, addr in enumerate(cust.get("whatsappIdentities") or []):
-            c.execute("INSERT INTO identities VALUES (?, ?, ?)", (cust["id"], addr, j))
-        for tpl in cust.get("whatsappTemplates") or []:
-            c.execute("INSERT INTO templates (id, customer_id, identity, display_name, raw_content, category, "
-                      "language, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      (tpl["id"], cust["id"], tpl["identity"], tpl["displayName"], tpl["rawContent"],
-                       tpl["category"], tpl["language"], now))
-        for th in cust.get("threads") or []:
-            c.execute("INSERT INTO threads VALUES (?, ?, ?, ?, ?)",
-                      (th["id"], cust["id"], th["service"], th["participant"], now))
-        for j, ct in enumerate(cust.get("contacts") or []):
-            import uuid
-
-            try:
-                phone = canonical_phone(ct["phone"], ct.get("phoneNumberRegions") or ())
-            except PhoneError as exc:
-                raise UsageError(f"fixture /customers/{i}/contacts/{j}/phone: {exc}") from None
-            fields = {k: v for k, v in ct.items() if k not in ("service", "phone", "phoneNumberRegions")}
-            fields.setdefault("active", True)
-            c.execute("INSERT INTO contacts (id, service_id, phone, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
-                      (str(uuid.uuid4()), ct["service"], phone, json.dumps(fields), now, now))
-    for user in data["users"]:
-        c.execute("INSERT INTO users VALUES (?, ?, ?)", (user["id"], user["name"], hash_password(user["password"])))
-        for j, cid in enumerate(user.get("customers") or []):
-            c.execute("INSERT INTO user_customers VALUES (?, ?, ?)", (user["id"], cid, j))
-    for i, name in enumerate(data["templateCategories"]):
-        c.execute("INSERT INTO template_categories VALUES (?, ?)", (name, i))
-    for i, reg in enumerate(data["phoneNumberRegions"]):
-        c.execute("INSERT INTO regions VALUES (?, ?, ?)", (reg["value"], reg["name"], i))

@@ -300,7 +300,7 @@ def pointer(parts: tuple[str | int, ...]) -> str:
     return _pointer(*parts)
 
 
-MAX_JSON_DEPTH = 64  # nesting a request body may have; SmartDialog's deepest declared body is 4 levels
+MAX_JSON_DEPTH = 64  # nesting a request body may have (real connectors' deepest bodies are a few levels)
 
 
 # -- non-body parameters ----------------------------------------------------------------------------------

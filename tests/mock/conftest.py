@@ -17,10 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+import connector.smartdialog.plugins  # noqa: F401  (registers SmartDialog's mock behaviours for MockApp)
 from connector.smartdialog import connector as SD
 
-CLIENT_ID = "smartdialog-mock-client"
-CLIENT_SECRET = "smartdialog-mock-secret"
+CLIENT_ID = "connector-mock-client"
+CLIENT_SECRET = "connector-mock-secret"
 REDIRECT = "http://127.0.0.1:9/callback"
 ALL_SCOPES = SD.security.scope
 BASE = SD.base_path

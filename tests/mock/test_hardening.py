@@ -18,6 +18,7 @@ from connector.mock.oauth import CACHE_SIZE, AuthorizationServer
 from connector.mock.protocol import BAD_REQUEST, MAX_HEAD
 from connector.mock.store import Store, hash_password, password_matches
 from connector.mock.validation import MAX_JSON_DEPTH
+from connector.smartdialog.mock import PLUGIN
 
 from .conftest import ALL_SCOPES, BASE, CLIENT_ID, CLIENT_SECRET, REDIRECT, MockServer
 
@@ -342,12 +343,12 @@ def test_13b_fixture_passwords_are_stored_hashed(mock_server):
 
 def test_13b_an_old_database_with_plain_passwords_is_hashed_on_start(tmp_path):
     db = tmp_path / "old.db"
-    store = Store(str(db))
+    store = Store(str(db), state=PLUGIN.state)
     store.seed(None)
     with store.tx() as c:
         c.execute("UPDATE users SET password = id")  # as a database from before hashing held them
     store.close()
-    store = Store(str(db))
+    store = Store(str(db), state=PLUGIN.state)
     store.seed(None)
     stored = store.one("SELECT password FROM users WHERE id = 'demo'")["password"]
     assert stored.startswith("scrypt$") and password_matches(stored, "demo")

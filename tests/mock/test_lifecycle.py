@@ -112,7 +112,7 @@ def test_request_log_is_structured_and_holds_no_secret(tmp_path):
     assert api_entry["method"] == "GET" and api_entry["path"] == BASE + "/customers" and api_entry["status"] == 200
     assert isinstance(api_entry["ms"], float)
     assert any(e["status"] == 404 and e["operationId"] is None for e in entries)
-    assert token not in text and "smartdialog-mock-secret" not in text and "code=" not in text
+    assert token not in text and "connector-mock-secret" not in text and "code=" not in text
 
 
 def test_custom_seed_and_reset(tmp_path):

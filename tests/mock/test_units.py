@@ -9,12 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connector.generate.swagger import to_swagger
-from connector.mock.phones import PhoneError, canonical_phone
 from connector.mock.routes import RouteTable
-from connector.mock.sms import encoding, part_count
-from connector.mock.store import check_fixture, load_fixture, DEFAULT_FIXTURE
+from connector.mock.store import load_fixture
 from connector.mock.validation import SchemaCompiler, pointer
 from connector.smartdialog import connector as SD
+from connector.smartdialog.mock import PLUGIN
+from connector.smartdialog.mock.phones import PhoneError, canonical_phone
+from connector.smartdialog.mock.sms import encoding, part_count
+from connector.smartdialog.mock.state import DEFAULT_FIXTURE, check_fixture
 
 SWAGGER = to_swagger(SD)
 
@@ -130,7 +132,7 @@ def test_phone_numbers():
 
 
 def test_fixture_is_valid_and_problems_name_their_place():
-    data, _ = load_fixture(DEFAULT_FIXTURE)
+    data, _ = load_fixture(DEFAULT_FIXTURE, PLUGIN.state)
     assert check_fixture(data) == []
     bad = {"users": [{"id": "u", "name": "U", "password": "p", "customers": ["nope"]}],
            "customers": [{"id": "1", "name": "C", "services": [{"id": "s", "name": "S", "type": "Other",

@@ -1,4 +1,4 @@
-"""SmartDialog's contract scenarios: which values a flow author would type, and what state each action
+"""SmartDialog's contract scenarios (registered with ``connector.contract.runner.register_scenarios``): which values a flow author would type, and what state each action
 must leave behind. Everything else (operations, parameters, dropdown wiring, defaults, schemas) comes from
 the built folder; operation ids come from the declaration so that a rename cannot leave a scenario behind.
 
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from connector.contract.client import PICK
+from connector.contract.packs import ScenarioPack
+from connector.contract.runner import Steps
+
 from .. import smartdialog as sd
-from .client import PICK
-from .runner import Steps
 
 BODY = "body"
 
@@ -216,3 +218,6 @@ SCENARIOS = {
     sd.DeleteAllGroupContacts.id: delete_all_group_contacts,
     sd.NewMessage.id: new_message,
 }
+
+PACK = ScenarioPack("SmartDialog", {op.id: (op.method.upper(), op.path) for op in sd.connector.operations
+                                    if op.id in SCENARIOS}, SCENARIOS)
