@@ -11,35 +11,9 @@ body), then the actions in the order users meet them, then the trigger.
 
 from __future__ import annotations
 
-from connector.model import (
-    SUBSCRIPTION_ID,
-    Connector,
-    Contact,
-    CorrelationIdHeader,
-    Definition,
-    Dropdown,
-    OAuth2,
-    Operation,
-    Readme,
-    Ref,
-    Response,
-    Schema,
-    Throttling,
-    WebhookLocation,
-    array,
-    array_of,
-    body,
-    boolean,
-    header,
-    integer,
-    obj,
-    operations_in,
-    object_schema,
-    path,
-    query,
-    reusing,
-    string,
-)
+from connector.model import (SUBSCRIPTION_ID, Connector, Contact, CorrelationIdHeader, Definition, Dropdown, OAuth2,
+                             Operation, Readme, Ref, Response, Schema, Throttling, WebhookLocation, array, array_of, body,
+                             boolean, header, integer, obj, object_schema, operations_in, path, query, reusing, string)
 
 SCOPE_PREFIX = "https://arenafi.onmicrosoft.com/smartdialog-integrations-api/"
 B2C = "https://arenafi.b2clogin.com/arenafi.onmicrosoft.com/B2C_1A_SmartDialog_Integrations/oauth2/v2.0"
@@ -53,10 +27,8 @@ FAILED = Response(status="default", description="The request failed; the status 
 # Internal helper operations: they fill the dropdowns and delete webhooks, and are never shown to users.
 
 DeleteTrigger = Operation(
-    id="DeleteTrigger", scope="TwoWay.Management",
-    method="DELETE", path="/pipelines/{Pipeline-Id}/actions/{Action-Id}",
-    visibility="internal",
-    summary="Delete webhook",
+    id="DeleteTrigger", scope="TwoWay.Management", method="DELETE", path="/pipelines/{Pipeline-Id}/actions/{Action-Id}",
+    visibility="internal", summary="Delete webhook",
     description="Removes the webhook subscription of a New Message trigger.",
     parameters=(
         path("Pipeline-Id", label="Pipeline Id", description="Identifier of the pipeline that holds the webhook."),
@@ -67,8 +39,7 @@ DeleteTrigger = Operation(
 
 GetUserCustomers = Operation(
     id="GetUserCustomers", scope="User.Customers", method="GET", path="/customers", visibility="internal",
-    summary="Get user customers",
-    description="Lists the customers the signed-in user can act for.",
+    summary="Get user customers", description="Lists the customers the signed-in user can act for.",
     responses=(Response(status="200", description="The customers of the user.", schema=object_schema(
         array("customerUsers", object_schema(
             string("customerId", label="Customer Id", description="Identifier of the customer."),
@@ -78,17 +49,15 @@ GetUserCustomers = Operation(
 )
 
 GetCustomerServices = Operation(
-    id="GetCustomerServices", scope="Customer.Services",
-    method="GET", path="/services/{Customer-Id}", visibility="internal",
-    summary="Get customer services",
+    id="GetCustomerServices", scope="Customer.Services", method="GET", path="/services/{Customer-Id}",
+    visibility="internal", summary="Get customer services",
     description="Lists the services of a customer, filtered by service type.",
     parameters=(
         path("Customer-Id", label="Customer", description="The Customer to fetch Services for."),
         header("ServiceType", label="Service Type", description="The type of the services to list.", required=True,
                default="OneWay", enum=("OneWay", "TwoWay", "Group")),
         header("AllowReplyMessage", label="Allow Reply Message",
-               description="List only services that allow reply messages.",
-               type="boolean"),
+               description="List only services that allow reply messages.", type="boolean"),
     ),
     responses=(Response(status="200", description="The services of the customer.", schema=array_of(
         object_schema(
@@ -99,8 +68,7 @@ GetCustomerServices = Operation(
 
 GetCustomerWhatsAppTemplates = Operation(
     id="GetCustomerWhatsAppTemplates", scope="WhatsApp", method="GET", path="/whatsapp/templates/{Customer-Id}",
-    visibility="internal",
-    summary="Get customer WhatsApp templates",
+    visibility="internal", summary="Get customer WhatsApp templates",
     description="Lists the WhatsApp templates of a customer.",
     parameters=(
         path("Customer-Id", label="Customer", description="The Customer to fetch Templates for."),
@@ -117,30 +85,25 @@ GetCustomerWhatsAppTemplates = Operation(
 
 GetWhatsappTemplateCategories = Operation(
     id="GetWhatsappTemplateCategories", scope="WhatsApp", method="GET", path="/whatsapp/templates/categories",
-    visibility="internal",
-    summary="Get WhatsApp template categories",
+    visibility="internal", summary="Get WhatsApp template categories",
     description="Lists the categories a WhatsApp template can have.",
-    responses=(Response(status="200", description="The template categories.",
-                        schema=array_of(Schema(type="string"))),),
+    responses=(Response(status="200", description="The template categories.", schema=array_of(Schema(type="string"))),),
 )
 
 GetCustomerWhatsappIdentities = Operation(
     id="GetCustomerWhatsappIdentities", scope="WhatsApp", method="GET", path="/whatsapp/identities/{Customer-Id}",
-    visibility="internal",
-    summary="Get customer WhatsApp identities",
+    visibility="internal", summary="Get customer WhatsApp identities",
     description="Lists the WhatsApp identities (sender numbers) of a customer.",
     parameters=(path("Customer-Id", label="Customer", description="The Customer to fetch WhatsApp identities for."),),
     responses=(Response(status="200", description="The WhatsApp identities of the customer.", schema=array_of(
-        object_schema(obj("inputSource", string("address", label="Address",
-                                                description="The WhatsApp identity number."),
-                          label="Input Source", description="Where messages of this identity come from."),
-                      ))),),
+        object_schema(obj("inputSource",
+                          string("address", label="Address", description="The WhatsApp identity number."),
+                          label="Input Source", description="Where messages of this identity come from.")))),),
 )
 
 GetPhoneNumberRegions = Operation(
-    id="GetPhoneNumberRegions", scope="Group.Management",
-    method="GET", path="/phonenumberregions", visibility="internal",
-    summary="Get phone number regions",
+    id="GetPhoneNumberRegions", scope="Group.Management", method="GET", path="/phonenumberregions",
+    visibility="internal", summary="Get phone number regions",
     description="Lists the regions that phone numbers can be parsed for.",
     responses=(Response(status="200", description="The phone number regions.", schema=array_of(object_schema(
         string("value", label="Region Code", description="Two-letter region code."),
@@ -152,8 +115,7 @@ GetPhoneNumberRegions = Operation(
 # ---------------------------------------------------------------------------------------------------------
 # Dropdowns, declared once and reused wherever a Customer or a Service is picked.
 
-CUSTOMERS = Dropdown(operation=GetUserCustomers, collection="customerUsers", value="customerId",
-                     title="customerName")
+CUSTOMERS = Dropdown(operation=GetUserCustomers, collection="customerUsers", value="customerId", title="customerName")
 
 
 def services(customer: str, service_type: str, allow_reply: bool | None = None) -> Dropdown:
@@ -200,8 +162,7 @@ MESSAGE_BODY = object_schema(
            "(restrictions apply).", required=True),
     string("Content", label="Message Content", description="The content of the message.", required=True),
     string("Protocol", label="Message Protocol", description="The protocol to use for sending the message.",
-           required=True,
-           enum=("SMS",), default="SMS"),
+           required=True, enum=("SMS",), default="SMS"),
     SEND_DATETIME,
     array("Recipients", object_schema(
         string("Address", label="Address", description="Message recipient address.", required=True),
@@ -250,8 +211,8 @@ SendMessage = Operation(
 )
 
 SendWhatsappTemplateMessage = Operation(
-    id="SendWhatsappTemplateMessage", scope="WhatsApp",
-    method="POST", path="/messages/templates/whatsapp", visibility="important",
+    id="SendWhatsappTemplateMessage", scope="WhatsApp", method="POST", path="/messages/templates/whatsapp",
+    visibility="important",
     summary="Send WhatsApp Message", description="Send WhatsApp template message.",
     parameters=(
         SEND_CUSTOMER, send_service(False),
@@ -265,8 +226,7 @@ SendWhatsappTemplateMessage = Operation(
                 string("Address", label="Address", description="Message recipient address.", required=True),
             ), label="Recipients", description="The recipients of the message.", required=True, min_items=1),
             array("BodyParameters", Schema(type="string"), label="BodyParameters", description="BodyParameters"),
-            array("HeaderParameters", Schema(type="string"), label="HeaderParameters",
-                  description="HeaderParameters"),
+            array("HeaderParameters", Schema(type="string"), label="HeaderParameters", description="HeaderParameters"),
             array("Buttons", object_schema(
                 string("Type", label="Type",
                        description="The button type. Only one type per template, may contain multiple of the "
@@ -284,20 +244,18 @@ SendWhatsappTemplateMessage = Operation(
             REQUEST_ID,
         ), label="WhatsApp Message", description="The template message to send and its recipients."),
     ),
-    responses=(Response(status="200", description="The message was accepted.",
-                        schema=sent_message(camel=True)),),
+    responses=(Response(status="200", description="The message was accepted.", schema=sent_message(camel=True)),),
 )
 
 SendDiscussionReplyMessage = Operation(
-    id="SendDiscussionReplyMessage", scope="Discussion.Reply",
-    method="POST", path="/messages/discussion/reply", visibility="important",
+    id="SendDiscussionReplyMessage", scope="Discussion.Reply", method="POST", path="/messages/discussion/reply",
+    visibility="important",
     summary="Send Discussion Reply Message", description="Send a Discussion Reply Message to recipients.",
     parameters=(
         header("CustomerId", label="Customer", description="The Customer to use for sending.", required=True,
                dropdown=CUSTOMERS),
         body(object_schema(
-            string("ThreadId", label="Thread Id", description="Id of the existing Thread to reply to.",
-                   required=True),
+            string("ThreadId", label="Thread Id", description="Id of the existing Thread to reply to.", required=True),
             string("Content", label="Message Content", description="The content of the message.", required=True),
             CUSTOMER_DATA,
         ), label="Discussion Reply", description="The reply and the thread it belongs to."),
@@ -307,8 +265,8 @@ SendDiscussionReplyMessage = Operation(
 )
 
 SendReplyMessage = Operation(
-    id="SendReplyMessage", scope="Gateway.Send",
-    method="POST", path="/messages/reply/{ParentMessageId}", visibility="important",
+    id="SendReplyMessage", scope="Gateway.Send", method="POST", path="/messages/reply/{ParentMessageId}",
+    visibility="important",
     summary="Send Reply Message", description="Send a Replymessage to recipients.",
     parameters=(path("ParentMessageId", label="ParentMessage Id", description="The Parent message Id to reply to."),
                 SEND_CUSTOMER, send_service(True),
@@ -339,8 +297,8 @@ WhatsAppOptOut = _opt("WhatsAppOptOut", "DELETE", "WhatsApp Opt Out (deprecated)
                       "Recipent number to remove from opt-in.")
 
 CreateWhatsappTemplate = Operation(
-    id="CreateWhatsappTemplate", scope="WhatsApp",
-    method="POST", path="/whatsapp/templates/{Customer-Id}/{IdentityNumber}",
+    id="CreateWhatsappTemplate", scope="WhatsApp", method="POST",
+    path="/whatsapp/templates/{Customer-Id}/{IdentityNumber}",
     summary="Create WhatsApp template", description="Create a new WhatsApp template.",
     parameters=(
         path("Customer-Id", label="Customer", description="The Customer to create the Template for.",
@@ -356,8 +314,7 @@ CreateWhatsappTemplate = Operation(
             string("Language", label="Template Language", description="2-character code for template language.",
                    required=True),
             array("Buttons", object_schema(
-                string("Type", label="Button Type", description="Type of Button.",
-                       enum=("Call", "QuickReply", "Url")),
+                string("Type", label="Button Type", description="Type of Button.", enum=("Call", "QuickReply", "Url")),
                 string("Label", label="Button Label", description="Button Label."),
                 string("Data", label="Button Data",
                        description="Button data. Url (Url), phone number (Call) or text (QuickReply). "
@@ -379,84 +336,75 @@ UUID = Definition(name="uuid", schema=Schema(type="string", format="uuid", label
 BOOLEAN = Definition(name="boolean", schema=Schema(type="boolean", label="response",
                                                    description="This is the basic data type 'boolean'."))
 
+GROUP = "/groupcontact/{Customer}/{Group Service}"  # the path of a group service's contacts
 PHONE = path("Phone", label="Phone", description="The Phone number of the Contact.")
 
 
-def contact_fields(with_phone: bool) -> tuple:
-    fields = [
-        boolean("active", label="Active", description="Flag that indicates if the Contact is Active.", default=True),
-        string("phone", label="Phone", description="Phone number of the Contact.",
-               required=True) if with_phone else None,
+def contact_fields(kind: str) -> tuple:
+    """A Contact's fields as CreateGroupContact ("create"), UpdateGroupContact ("update") and GetGroupContact
+    ("read") give them; the reference page words a few of them differently."""
+    read, create = kind == "read", kind == "create"
+    custom = "Custom property" if create else "Custom contact property"
+    fields = (
+        None if read else boolean("active", label="Active", description="Flag that indicates if the Contact is Active.",
+                                  default=True),
+        None if kind == "update" else string("phone", label="Phone", description="Phone number of the Contact.",
+                                             required=create),
         string("email", label="Email", description="Email address of the Contact."),
         string("firstName", label="Firstname", description="Firstname of the Contact."),
         string("lastName", label="Lastname", description="Lastname of the Contact."),
-        string("gender", label="Gender", description="Gender of the Contact.", enum=("Male", "Female", "Other")),
+        string("gender", label="Gender", description="Gender of the Contact.",
+               enum=None if read else ("Male", "Female", "Other")),
         integer("birthYear", label="Birth Year", description="Birth Year of the Contact."),
         string("streetAddress", label="Street Address", description="Street Address of the Contact."),
         string("zipCode", label="Zip Code", description="Zip Code of the Contact."),
         string("city", label="City", description="City of the Contact."),
-        string("countryCode", label="Country Code", description="3-letter Country Code of the Contact."),
+        string("countryCode", label="Country Code",
+               description=("" if read else "3-letter ") + "Country Code of the Contact."),
+        integer("failedMessages", label="Failed Messages",
+                description="Number of failed messages for the Contact.") if read else None,
         array("customContactProperties", object_schema(
-            string("name", label="Name",
-                   description="Custom property name." if with_phone else "Custom contact property name."),
-            string("value", label="Value",
-                   description="Custom property value." if with_phone else "Custom contact property value."),
+            string("name", label="Name", description=f"{custom} name."),
+            string("value", label="Value", description=f"{custom} value."),
         ), label="Custom Properties", description="Custom Contact Property collection saved for the Contact."),
-        array("phoneNumberRegions", Schema(type="string", dropdown=PHONE_REGIONS), label="Phonenumber Regions",
-              description="Phonenumber regions to use for parsing numbers. Defaults to Finland if left empty."),
-    ]
+        None if read else array("phoneNumberRegions", Schema(type="string", dropdown=PHONE_REGIONS),
+                                label="Phonenumber Regions",
+                                description="Phonenumber regions to use for parsing numbers. Defaults to Finland if "
+                                "left empty."),
+    )
     return tuple(f for f in fields if f is not None)
 
 GetGroupContact = Operation(
-    id="GetGroupContact", scope="Group.Management",
-    method="GET", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
+    id="GetGroupContact", scope="Group.Management", method="GET", path=f"{GROUP}/{{Phone}}",
     summary="Get Group Contact", description="Get a contact of a group service by phone number.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE, PHONE,
                 query("Region", label="Region",
                       description="Optional Phonenumber region to use for parsing the Phone number.",
                       dropdown=PHONE_REGIONS)),
-    responses=(Response(status="200", description="The contact.", schema=object_schema(
-        string("phone", label="Phone", description="Phone number of the Contact."),
-        string("email", label="Email", description="Email address of the Contact."),
-        string("firstName", label="Firstname", description="Firstname of the Contact."),
-        string("lastName", label="Lastname", description="Lastname of the Contact."),
-        string("gender", label="Gender", description="Gender of the Contact."),
-        integer("birthYear", label="Birth Year", description="Birth Year of the Contact."),
-        string("streetAddress", label="Street Address", description="Street Address of the Contact."),
-        string("zipCode", label="Zip Code", description="Zip Code of the Contact."),
-        string("city", label="City", description="City of the Contact."),
-        string("countryCode", label="Country Code", description="Country Code of the Contact."),
-        integer("failedMessages", label="Failed Messages", description="Number of failed messages for the Contact."),
-        array("customContactProperties", object_schema(
-            string("name", label="Name", description="Custom contact property name."),
-            string("value", label="Value", description="Custom contact property value."),
-        ), label="Custom Properties", description="Custom Contact Property collection saved for the Contact."),
-    )),),
+    responses=(Response(status="200", description="The contact.", schema=object_schema(*contact_fields("read"))),),
 )
 
 CreateGroupContact = Operation(
-    id="CreateGroupContact", scope="Group.Management", method="POST", path="/groupcontact/{Customer}/{Group Service}",
+    id="CreateGroupContact", scope="Group.Management", method="POST", path=GROUP,
     summary="Create group contact", description="Create a contact in a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
-                body(object_schema(*contact_fields(with_phone=True)), label="Contact",
+                body(object_schema(*contact_fields("create")), label="Contact",
                      description="The contact to create.")),
     responses=(Response(status="200", description="Unique Id of the created Contact.", schema=UUID),),
 )
 
 UpdateGroupContact = Operation(
-    id="UpdateGroupContact", scope="Group.Management",
-    method="PUT", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
+    id="UpdateGroupContact", scope="Group.Management", method="PUT", path=f"{GROUP}/{{Phone}}",
     summary="Update Group Contact", description="Update a contact of a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
                 reusing(PHONE, description="The Phone number of the contact to update."),
-                body(object_schema(*contact_fields(with_phone=False)), label="Contact",
+                body(object_schema(*contact_fields("update")), label="Contact",
                      description="The new values of the contact.")),
     responses=(Response(status="200", description="Whether the contact was updated.", schema=BOOLEAN),),
 )
 
 DeleteGroupContact = Operation(
-    id="DeleteGroupContact", scope="Group.Management",
-    method="DELETE", path="/groupcontact/{Customer}/{Group Service}/{Phone}",
+    id="DeleteGroupContact", scope="Group.Management", method="DELETE", path=f"{GROUP}/{{Phone}}",
     summary="Delete Group Contact", description="Delete group contact using phone number.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE,
                 reusing(PHONE, description="The Phone number of the contact to Delete.")),
@@ -464,8 +412,7 @@ DeleteGroupContact = Operation(
 )
 
 DeleteAllGroupContacts = Operation(
-    id="DeleteAllGroupContacts", scope="Group.Management",
-    method="DELETE", path="/groupcontact/{Customer}/{Group Service}",
+    id="DeleteAllGroupContacts", scope="Group.Management", method="DELETE", path=GROUP,
     summary="Delete All Group Contacts", description="Delete all contacts of a group service.",
     parameters=(GROUP_CUSTOMER, GROUP_SERVICE),
     responses=(Response(status="200", description="Whether the contacts were deleted.", schema=BOOLEAN),),
@@ -490,8 +437,8 @@ INBOUND_MESSAGE = object_schema(
 )
 
 NewMessage = Operation(
-    id="NewMessage", scope="TwoWay.Management",
-    method="POST", path="/service/{Service}/pipelines/actions", trigger="single",
+    id="NewMessage", scope="TwoWay.Management", method="POST", path="/service/{Service}/pipelines/actions",
+    trigger="single",
     summary="New Message", description="When a new message arrives to a 2-Way service.",
     parameters=(
         header("Customer", label="Customer", description="The Customer to use.", required=True, dropdown=CUSTOMERS),
@@ -499,20 +446,16 @@ NewMessage = Operation(
              dropdown=services("Customer", "TwoWay")),
         body(object_schema(
             string("name", label="Name", description="Name of the webhook action.", required=True,
-                   visibility="internal",
-                   default="Power Automate New Message"),
+                   visibility="internal", default="Power Automate New Message"),
             string("actionType", label="Action Type", description="Type of the pipeline action.", required=True,
                    visibility="internal", default="HttpRequest"),
             string("description", label="Description", description="Description of the webhook action.",
-                   required=True,
-                   visibility="internal", default="Forwards new messages to a Power Automate flow."),
+                   required=True, visibility="internal", default="Forwards new messages to a Power Automate flow."),
             obj("options",
                 string("endpointUrl", label="Endpoint Url", description="The URL that new messages are posted to.",
-                       required=True,
-                       visibility="internal", notification_url=True),
+                       required=True, visibility="internal", notification_url=True),
                 string("httpVerb", label="Http Verb", description="The HTTP method used to post new messages.",
-                       required=True,
-                       visibility="internal", default="POST"),
+                       required=True, visibility="internal", default="POST"),
                 label="Options", description="Where and how new messages are delivered.", required=True,
                 visibility="internal"),
         ), label="Webhook", description="The webhook registration.", visibility="internal"),
@@ -521,39 +464,29 @@ NewMessage = Operation(
         string("id", label="Subscription Id", description="Identifier of the webhook subscription."))),),
     notification=INBOUND_MESSAGE,
     notification_description="A new message arrived to the 2-Way service.",
-    webhook_delete=DeleteTrigger,
-    subscription_id="id",
+    webhook_delete=DeleteTrigger, subscription_id="id",
 )
 
 # ---------------------------------------------------------------------------------------------------------
 
 connector = Connector(
-    title="SmartDialog",
+    title="SmartDialog", version="1.0",
     description="SmartDialog is a platform used to send and receive SMS- and WhatsApp messages. It offers a wide "
                 "variety of smart messaging services.",
-    version="1.0",
     contact=Contact(name="Arena Interactive Support", email="support@arenainteractive.fi",
                     url="https://www.arenainteractive.fi/contact"),
-    website="https://www.arenainteractive.fi",
-    privacy_policy="https://www.arenainteractive.fi/privacypolicy",
-    categories=("Communication", "Collaboration"),
-    brand_color="#254A8E",
-    publisher="Arena Interactive Oy",
-    stack_owner="Arena Interactive Oy",
-    host="api.arena.fi",
-    base_path="/api-integrations/v1",
-    schemes=("https",),
+    website="https://www.arenainteractive.fi", privacy_policy="https://www.arenainteractive.fi/privacypolicy",
+    categories=("Communication", "Collaboration"), brand_color="#254A8E", icon_glyph="SD",
+    publisher="Arena Interactive Oy", stack_owner="Arena Interactive Oy",
+    host="api.arena.fi", base_path="/api-integrations/v1", schemes=("https",),
     scope_prefix=SCOPE_PREFIX,
     security=OAuth2(
-        authorization_url=f"{B2C}/authorize",
-        token_url=f"{B2C}/token",
-        refresh_url=f"{B2C}/token",
+        authorization_url=f"{B2C}/authorize", token_url=f"{B2C}/token", refresh_url=f"{B2C}/token",
         # the sign-in asks for these first, in this order; every other operation scope follows
         scopes=("offline_access", "Gateway.Send", "Customer.Services", "User.Customers", "TwoWay.Management"),
         scope_description="Access to the SmartDialog integrations API.",
     ),
     throttling=Throttling(calls=100, period_seconds=60),
-    icon_glyph="SD",
     # script.csx: the service's logs carry the flow run's correlation id; the platform deletes a New Message
     # webhook through the Location header of its registration answer, which SmartDialog does not send: the
     # pipeline of a two-way service has the service's id, the action id is the subscription id.
