@@ -16,6 +16,14 @@ from ..errors import ConnectorError
                    "needs FOLDER.")
 @click.option("--token", default=None, envvar="CONNECTOR_TOKEN", metavar="TOKEN",
               help="Bearer token to call with instead of signing in (env CONNECTOR_TOKEN).")
+@click.option("--api-key", default=None, envvar="CONNECTOR_API_KEY", metavar="KEY",
+              help="API key for a connector whose swagger declares an apiKey security definition, sent in the "
+                   "header or query parameter it names (env CONNECTOR_API_KEY).")
+@click.option("--username", default=None, envvar="CONNECTOR_USERNAME",
+              help="User name for a connector with basic authentication (env CONNECTOR_USERNAME).")
+@click.option("--password", default=None, envvar="CONNECTOR_PASSWORD",
+              help="Password for basic authentication (env CONNECTOR_PASSWORD; prefer it: a command-line "
+                   "option is visible in the process list).")
 @click.option("--client-id", default=None, help="OAuth client id for signing in (default: the mock's).")
 @click.option("--client-secret", default=None, envvar="CONNECTOR_CLIENT_SECRET",
               help="OAuth client secret (env CONNECTOR_CLIENT_SECRET).")
@@ -27,18 +35,23 @@ from ..errors import ConnectorError
 @click.option("--schemathesis/--no-schemathesis", "fuzz", default=None,
               help="Run schemathesis with the swagger (default: only against a mock this command starts).")
 @click.option("--max-examples", default=10, show_default=True, help="schemathesis test cases per operation.")
-def contract(folder: Path | None, base_url: str | None, token: str | None, client_id: str | None,
+def contract(folder: Path | None, base_url: str | None, token: str | None, api_key: str | None,
+             username: str | None, password: str | None, client_id: str | None,
              client_secret: str | None, login_hint: str, inbound_url: str | None, fuzz: bool | None,
              max_examples: int) -> None:
     """Run one scenario per visible action and trigger of the built connector through a platform-like
     client (OAuth sign-in, dropdowns, script.csx, webhooks, retries), then schemathesis.
 
     Without --base-url it starts `connector mock` on a free port and builds the mock profile into a
-    temporary folder (or uses FOLDER). Prints one line per scenario and a total; exits 1 on any failure."""
+    temporary folder (or uses FOLDER: a folder built for the real service, or of another connector than the
+    mock serves, is refused with exit 2). With --base-url a URL nobody answers at is reported at once.
+    Authenticates with OAuth, --token, --api-key or --username/--password, as the folder declares. Prints
+    one line per scenario and a total; exits 1 on any failure."""
     from .session import Options, run_contract
 
     report = run_contract(Options(folder=folder, base_url=base_url.rstrip("/") if base_url else None, token=token,
-                                  client_id=client_id, client_secret=client_secret, login_hint=login_hint,
+                                  api_key=api_key, username=username, password=password, client_id=client_id,
+                                  client_secret=client_secret, login_hint=login_hint,
                                   inbound_url=inbound_url, fuzz=fuzz, max_examples=max_examples),
                           echo=click.echo)
     if not report.ok:

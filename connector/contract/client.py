@@ -86,7 +86,10 @@ class PlatformClient:
         attempts, refreshed, retries = 0, False, 0
         while True:
             attempt = request.copy()
-            if self.auth is not None:
+            decorate = getattr(self.auth, "decorate", None)
+            if decorate is not None:  # an API key or basic credentials
+                decorate(attempt)
+            elif self.auth is not None:
                 attempt.headers["Authorization"] = f"Bearer {self.auth.token()}"
             attempts += 1
             try:

@@ -8,6 +8,7 @@ do I sign in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,33 +197,85 @@ class ConnectorFolder:
         return [op for op in self.operations.values() if op.visibility != "internal"]
 
     def oauth(self) -> OAuthSettings | None:
+        """The OAuth connection parameter's settings, whatever the identity provider: the URLs given in
+        ``customParameters`` (``authorizationUrl``/``tokenUrl``/``refreshUrl``, or oauth2generic's
+        ``...UrlTemplate`` with ``{Name}`` placeholders filled from connection parameters' defaults), or for
+        ``aad`` the Microsoft identity platform's URLs made from ``loginUri`` and ``tenantId``."""
         params = (self.properties.get("properties") or {}).get("connectionParameters") or {}
         for name, param in params.items():
             if not isinstance(param, dict) or param.get("type") != "oauthSetting":
                 continue
             where = pointer("properties", "connectionParameters", name, "oAuthSettings")
             settings = param.get("oAuthSettings") or {}
-            custom = settings.get("customParameters") or {}
+            custom = {str(k).lower(): v for k, v in (settings.get("customParameters") or {}).items()}
+            provider = str(settings.get("identityProvider"))
+
+            def value(key: str) -> str | None:
+                entry = custom.get(key.lower())
+                v = entry.get("value") if isinstance(entry, dict) else None
+                return str(v) if v else None
 
             def url(key: str, fallback: str | None = None) -> str:
-                value = (custom.get(key) or {}).get("value") if isinstance(custom.get(key), dict) else None
-                if not value and fallback:
+                v = value(key) or value(key + "Template")
+                if v and "{" in v:
+                    v = _fill(v, params, f"{PROPERTIES} {where}/customParameters/{key}Template")
+                if not v and fallback:
                     return fallback
-                if not value:
+                if not v:
                     raise ContractFailure(f"{PROPERTIES} {where}/customParameters/{key}",
                                           "missing: the platform cannot sign in without it")
-                return str(value)
+                return v
 
-            token_url = url("tokenUrl")
+            if provider == "aad" and not value("tokenUrl"):
+                root = f"{(value('loginUri') or 'https://login.microsoftonline.com').rstrip('/')}/" \
+                       f"{value('tenantId') or 'common'}/oauth2"
+                authorization_url, token_url = f"{root}/authorize", f"{root}/token"
+                refresh_url = token_url
+            else:
+                token_url = url("tokenUrl")
+                authorization_url, refresh_url = url("authorizationUrl"), url("refreshUrl", token_url)
             scopes = settings.get("scopes") or []
             if isinstance(scopes, str):
                 scopes = [scopes]
-            return OAuthSettings(parameter=name, identity_provider=str(settings.get("identityProvider")),
+            return OAuthSettings(parameter=name, identity_provider=provider,
                                  client_id=settings.get("clientId"), scopes=tuple(str(s) for s in scopes),
-                                 authorization_url=url("authorizationUrl"), token_url=token_url,
-                                 refresh_url=url("refreshUrl", token_url),
-                                 redirect_url=settings.get("redirectUrl"))
+                                 authorization_url=authorization_url, token_url=token_url,
+                                 refresh_url=refresh_url, redirect_url=settings.get("redirectUrl"))
         return None
+
+    def security_kind(self) -> tuple[str, dict[str, Any]]:
+        """How a connection authenticates: ("oauth2" | "apiKey" | "basic" | "none", the swagger's definition)."""
+        definitions = self.swagger.get("securityDefinitions") or {}
+        for definition in definitions.values():
+            if isinstance(definition, dict) and definition.get("type") in ("oauth2", "apiKey", "basic"):
+                return str(definition["type"]), definition
+        if self.oauth() is not None:
+            return "oauth2", {}
+        return "none", {}
+
+
+def _fill(template: str, params: dict[str, Any], where: str) -> str:
+    """An oauth2generic URL template with its ``{Name}`` placeholders replaced by the default (else the first
+    allowed value) of the connection parameter ``token:Name`` or ``Name`` (case-insensitive)."""
+    defaults = {}
+    for key, param in params.items():
+        if not isinstance(param, dict):
+            continue
+        ui = param.get("uiDefinition") if isinstance(param.get("uiDefinition"), dict) else {}
+        allowed = (ui.get("constraints") or {}).get("allowedValues") if isinstance(ui.get("constraints"), dict) else None
+        default = param.get("default", ui.get("default"))
+        if default is None and isinstance(allowed, list) and allowed and isinstance(allowed[0], dict):
+            default = allowed[0].get("value")
+        if default is not None:
+            defaults[str(key).split(":")[-1].lower()] = str(default)
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.lower() not in defaults:
+            raise ContractFailure(where, f"the placeholder {{{name}}} has no value: give its connection parameter "
+                                         "a default, or run with --token")
+        return defaults[name.lower()]
+    return re.sub(r"\{([A-Za-z0-9_]+)\}", one, template)
 
 
 def _load(path: Path, required: bool) -> Any:

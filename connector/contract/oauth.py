@@ -8,6 +8,7 @@ later refreshes at the refresh URL when the access token expires or the service 
 
 from __future__ import annotations
 
+import base64
 import secrets
 import time
 from dataclasses import dataclass
@@ -35,6 +36,42 @@ class StaticToken:
 
     def token(self) -> str:
         return self.value
+
+    def refresh(self) -> bool:
+        return False
+
+
+class ApiKey:
+    """An API key sent as the swagger's apiKey security definition says (``--api-key``): a header or a query
+    parameter."""
+
+    def __init__(self, value: str, name: str, location: str):
+        self.value, self.name, self.location = value, name, location
+
+    def decorate(self, request: Any) -> None:
+        if self.location == "query":
+            request.url += ("&" if "?" in request.url else "?") + urlencode({self.name: self.value})
+        else:
+            request.headers[self.name] = self.value
+
+    def token(self) -> str:
+        return ""
+
+    def refresh(self) -> bool:
+        return False
+
+
+class BasicAuth:
+    """HTTP basic authentication (``--username``/``--password``)."""
+
+    def __init__(self, username: str, password: str):
+        self.header = "Basic " + base64.b64encode(f"{username}:{password}".encode("utf-8")).decode("ascii")
+
+    def decorate(self, request: Any) -> None:
+        request.headers["Authorization"] = self.header
+
+    def token(self) -> str:
+        return ""
 
     def refresh(self) -> bool:
         return False

@@ -21,7 +21,7 @@ from ..generate.profiles import MOCK_AUTHORIZE_PATH
 from .folder import ConnectorFolder, ContractFailure
 from .fuzz import FuzzResult, run_schemathesis
 from .mockproc import MockServer
-from .oauth import OAuthSession, StaticToken, TokenSource
+from .oauth import ApiKey, BasicAuth, OAuthSession, StaticToken, TokenSource
 from .receiver import CallbackReceiver
 from .retry import RetryPolicy
 from .runner import Outcome, run_scenarios, scenario_set
@@ -38,6 +38,9 @@ class Options:
     folder: Path | None = None
     base_url: str | None = None
     token: str | None = None
+    api_key: str | None = None
+    username: str | None = None
+    password: str | None = None
     client_id: str | None = None
     client_secret: str | None = None
     login_hint: str = "demo"
@@ -88,6 +91,8 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
 
     if options.folder is not None and options.base_url is None:
         _ensure_built_for_a_mock(ConnectorFolder.load(options.folder))
+    if options.base_url is not None:
+        _ensure_reachable(options.base_url)
     with contextlib.ExitStack() as stack:
         mock: MockServer | None = None
         if options.base_url is None:
@@ -97,6 +102,8 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
             say(f"mock  {mock.url} (connector mock, database {mock.db})")
         if options.folder is not None:
             folder = ConnectorFolder.load(options.folder)
+            if mock is not None:
+                _ensure_served_by(folder, mock)
         else:
             if mock is None:
                 raise UsageError("with --base-url, give the built connector FOLDER to run (e.g. build/<title>).")
@@ -107,7 +114,10 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
         if base_url is None and mock is not None and urlsplit(folder.base_url).netloc != f"{mock.host}:{mock.port}":
             base_url = rebase(folder.base_url, mock.url)  # a folder built for another address
         receiver = stack.enter_context(CallbackReceiver())
-        auth = make_auth(folder, options, mock, receiver)
+        try:
+            auth = make_auth(folder, options, mock, receiver)
+        except ContractFailure as exc:
+            raise UsageError(f"cannot sign in as the connector declares: {exc}") from None
         transport = transport_for(folder, DirectTransport())
         client = PlatformClient(folder, transport, auth=auth, retry=options.retry, base_url=base_url,
                                 receiver=receiver)
@@ -154,22 +164,98 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
 
 
 def _ensure_built_for_a_mock(folder: ConnectorFolder) -> None:
-    """A folder run against the mock this command starts must come from the mock build profile: its sign-in
-    lives at the mock's OAuth paths. Say so before starting anything, rather than failing at sign-in."""
-    settings = folder.oauth()
-    if settings is None or urlsplit(settings.authorization_url).path == MOCK_AUTHORIZE_PATH:
+    """A folder run against the mock this command starts must come from the mock build profile (its host a
+    loopback address, its sign-in at the mock's OAuth paths), whatever its authentication. Say so before
+    starting anything, rather than failing at sign-in or calling the real service."""
+    try:
+        host = urlsplit(folder.base_url).hostname or ""
+        settings = folder.oauth()
+    except ContractFailure as exc:
+        raise UsageError(str(exc)) from None
+    local = _is_loopback(host)
+    if local and (settings is None or urlsplit(settings.authorization_url).path == MOCK_AUTHORIZE_PATH):
         return
+    where = f" (its sign-in is {settings.authorization_url})" if settings is not None and local else ""
     raise UsageError(
-        f"{folder.path} is built for {folder.base_url} (its sign-in is {settings.authorization_url}), not for a "
-        "local mock. Leave FOLDER out and the command builds the mock profile itself, or build one with "
-        "`connector build --profile mock --mock-url http://127.0.0.1:PORT --out DIR`, or pass --base-url (and "
-        "--token) to run against the service the folder was built for.")
+        f"{folder.path} is built for {folder.base_url}{where}, not for a local mock. Leave FOLDER out and the "
+        "command builds the mock profile itself, or build one with `connector build --profile mock --mock-url "
+        "http://127.0.0.1:PORT --out DIR`, or pass --base-url (and --token, --api-key or --username/--password) "
+        "to run against the service the folder was built for.")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+CONNECT_TIMEOUT = 5.0
+
+
+def _ensure_reachable(base_url: str) -> None:
+    """A base URL nobody answers at is reported at once (the platform's retries would take 90 s per
+    scenario): one TCP connection, ``CONNECT_TIMEOUT`` seconds at most."""
+    import socket
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--base-url {base_url!r}: give an absolute http(s) URL (scheme, host and basePath).")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UsageError(f"--base-url {base_url!r}: the port is not a number from 1 to 65535.") from None
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        if isinstance(exc, socket.timeout):
+            reason = f"no answer within {CONNECT_TIMEOUT:.0f} s"
+        raise ConnectorError(f"cannot connect to {parts.hostname}:{port} (--base-url {base_url}): {reason}. "
+                             "Is the service running and the URL right?") from None
+
+
+def _ensure_served_by(folder: ConnectorFolder, mock: MockServer) -> None:
+    """The folder's operations must be the ones the started mock serves (method and path): another
+    connector's folder is refused, not run against this mock's routes."""
+    try:
+        served = httpx.get(mock.url + "/_mock/swagger.json", timeout=10.0, trust_env=False).json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise ConnectorError(f"the mock at {mock.url} did not give its swagger ({exc}).") from None
+    routes = {(m.upper(), p) for p, item in (served.get("paths") or {}).items() if isinstance(item, dict)
+              for m in item if m.lower() in ("get", "put", "post", "delete", "patch", "head", "options")}
+    missing = [f"{op.method} {op.path} ({op.id})" for op in folder.operations.values()
+               if (op.method.upper(), op.path) not in routes]
+    if missing or (served.get("basePath") or "") != (folder.swagger.get("basePath") or ""):
+        title = (served.get("info") or {}).get("title")
+        listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise UsageError(
+            f"{folder.path} is the connector {folder.title!r}, but the mock this command starts serves "
+            f"{title!r}" + (f", which has no {listed}" if missing else ", under another basePath")
+            + ". Run it against its own service with --base-url, or leave FOLDER out.")
 
 
 def make_auth(folder: ConnectorFolder, options: Options, mock: MockServer | None,
               receiver: CallbackReceiver) -> TokenSource | None:
     if options.token:
         return StaticToken(options.token)
+    kind, definition = folder.security_kind()
+    if kind == "apiKey" or (options.api_key and kind == "none"):
+        if not options.api_key:
+            raise UsageError(f"the connector authenticates with an API key ({definition.get('in', 'header')} "
+                             f"{definition.get('name')!r}): pass --api-key or set CONNECTOR_API_KEY.")
+        return ApiKey(options.api_key, str(definition.get("name") or "X-API-Key"),
+                      str(definition.get("in") or "header"))
+    if kind == "basic":
+        if not options.username or options.password is None:
+            raise UsageError("the connector authenticates with a user name and password: pass --username and "
+                             "--password, or set CONNECTOR_USERNAME and CONNECTOR_PASSWORD.")
+        return BasicAuth(options.username, options.password)
     settings = folder.oauth()
     if settings is None:
         return None
