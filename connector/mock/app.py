@@ -47,16 +47,24 @@ def mock_swagger(connector: Connector, settings: Settings) -> dict[str, Any]:
     return to_swagger(apply_profile(connector, "mock", f"http://{host}:{settings.port}"))
 
 
-def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]]) -> Callable[[Any], Any]:
+MAX_SHAPE_DEPTH = 16  # a recursive schema (a folder holding folders) is shaped this deep, then passed as is
+
+
+def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]],
+                  depth: int = 0) -> Callable[[Any], Any]:
     """A function giving a handler's answer (whose object keys are lower-case) the response schema's property
     names, keeping only declared properties and dropping None values (absent, not null)."""
-    if not schema:
+    if not schema or depth > MAX_SHAPE_DEPTH:
         return lambda v: v
+    seen = 0
     while "$ref" in schema:
-        schema = resolve(schema["$ref"])
+        schema = resolve(schema["$ref"]) or {}
+        seen += 1
+        if seen > MAX_SHAPE_DEPTH:  # a $ref that points at a $ref ... in a circle
+            return lambda v: v
     props = schema.get("properties")
     if props:
-        fields = [(name, name.lower(), compile_shape(sub, resolve)) for name, sub in props.items()]
+        fields = [(name, name.lower(), compile_shape(sub, resolve, depth + 1)) for name, sub in props.items()]
 
         def shape_object(v: Any) -> Any:
             if not isinstance(v, dict):
@@ -70,7 +78,7 @@ def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[s
         return shape_object
     items = schema.get("items")
     if isinstance(items, dict):
-        sub_items = compile_shape(items, resolve)
+        sub_items = compile_shape(items, resolve, depth + 1)
         return lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v
     return lambda v: v
 

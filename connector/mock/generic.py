@@ -77,9 +77,9 @@ CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL, 
 def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -> Any:
     """A value of ``schema``: its ``example``, ``default`` or first ``enum`` value where given, else one made
     from its type (objects with every declared property, arrays with one item)."""
-    if not isinstance(schema, dict) or depth > 12:
+    if not isinstance(schema, dict) or depth > 8:
         return None
-    while "$ref" in schema and depth <= 12:
+    while "$ref" in schema and depth <= 8:
         schema = resolve(schema["$ref"]) or {}
         depth += 1
     for key in ("example", "x-ms-example", "default"):

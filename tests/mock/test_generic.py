@@ -124,3 +124,24 @@ def test_a_request_the_schema_refuses_is_400_and_an_unknown_path_404(serve):
     bad = httpx.post(mock.url + "/v1/items", json={"state": "open"})  # title is required
     assert bad.status_code == 400
     assert httpx.get(mock.url + "/v1/nothing").status_code == 404
+
+
+def test_a_recursive_response_schema_is_shaped_and_exemplified_to_a_bounded_depth():
+    from connector.mock.app import MAX_SHAPE_DEPTH, compile_shape
+    from connector.mock.generic import schema_example
+
+    defs = {"Folder": {"type": "object", "properties": {"name": {"type": "string"},
+                                                        "children": {"type": "array",
+                                                                     "items": {"$ref": "#/definitions/Folder"}}}}}
+    resolve = lambda ref: defs[ref.rsplit("/", 1)[1]]  # noqa: E731
+    shape = compile_shape({"$ref": "#/definitions/Folder"}, resolve)
+    deep = {"name": "0", "children": []}
+    node = deep
+    for i in range(MAX_SHAPE_DEPTH + 5):
+        child = {"name": str(i + 1), "children": [], "extra": "dropped"}
+        node["children"].append(child)
+        node = child
+    shaped = shape(deep)
+    assert shaped["name"] == "0" and "extra" not in shaped["children"][0]
+    example = schema_example({"$ref": "#/definitions/Folder"}, resolve)
+    assert example["name"] == "string" and isinstance(example["children"], list)
