@@ -280,6 +280,22 @@ def load_json_file(path: Path, lenient: bool = False, max_size: int | None = Non
     return load_json_text(raw, lenient=lenient)
 
 
+def json_type(value: Any) -> str:
+    """The JSON type name of a parsed value (``integer`` for ints, as swagger names it)."""
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
+                       (dict, "object")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def with_article(name: str) -> str:
+    """``an integer``, ``a string``: a type name with its article, for messages."""
+    return f"an {name}" if name[:1] in ("a", "e", "i", "o", "u") else f"a {name}"
+
+
 def scalar_equal(a: Any, b: Any) -> bool:
     """JSON scalars equal as JSON means them: ``true`` is not ``1``, ``1`` is not ``1.0`` nor ``"1"``."""
     if type(a) is not type(b):

@@ -82,22 +82,51 @@ def test_dropdown_argument_the_called_operation_lacks():
     assert "passes 'Nope'" in msg and "use one of: Kind" in msg
 
 
-def test_internal_required_parameter_without_default():
-    p = header("Mode", label="Mode", description="Mode.", required=True, visibility="internal")
-    msg = only_problem(make(replace(GOOD, parameters=GOOD.parameters + (p,))))
-    assert "parameter 'Mode'" in msg and "needs a default" in msg
+# Shapes the platform accepts but certification frowns on: `connector build` takes them, and `connector validate`
+# reports them with a rule id, a severity and a switch-off. A declaration check and a validate rule never
+# disagree: the build is not refused for any of them.
+FROWNED = {
+    "internal required header without default": (
+        "PP1058", replace(GOOD, parameters=GOOD.parameters + (
+            header("Mode", label="Mode", description="Mode.", required=True, visibility="internal"),))),
+    "internal required body property without default": (
+        "PP1058", replace(GOOD, method="POST", parameters=GOOD.parameters + (body(object_schema(string(
+            "mode", label="Mode", description="Mode.", required=True, visibility="internal"))),))),
+    "GET with a body": (
+        "PP1041", replace(GOOD, parameters=GOOD.parameters + (
+            body(object_schema(string("x", label="X", description="X."))),))),
+    "HEAD with a body": (
+        "PP1041", replace(GOOD, method="HEAD", parameters=GOOD.parameters + (
+            body(object_schema(string("x", label="X", description="X."))),))),
+}
 
 
-def test_internal_required_body_field_without_default():
-    b = body(object_schema(string("mode", label="Mode", description="Mode.", required=True, visibility="internal")))
-    msg = only_problem(make(replace(GOOD, method="POST", parameters=GOOD.parameters + (b,))))
-    assert "parameter 'body'.mode" in msg and "needs a default" in msg
+@pytest.mark.parametrize("shape", sorted(FROWNED))
+def test_frowned_shapes_build_and_are_validate_rules_that_can_be_switched_off(shape, tmp_path):
+    from connector.generate.build import build
+    from connector.validate.engine import validate_paths
+
+    rule, op = FROWNED[shape]
+    connector = make(op)
+    assert check(connector) == []  # no declaration check refuses it
+    out = tmp_path / "proj" / "T"
+    build(connector, out)
+    findings = [f for f in validate_paths([out]) if f.rule == rule]
+    assert findings and all(f.severity.value == "error" for f in findings), shape
+    assert findings[0].pointer.startswith("/paths/~1things~1{id}/" + op.method.lower())
+    (tmp_path / "proj" / "pyproject.toml").write_text(f'[tool.connector.validate]\ndisable = ["{rule}"]\n')
+    assert [f for f in validate_paths([out]) if f.rule == rule] == []
 
 
-def test_body_on_get():
-    b = body(object_schema(string("x", label="X", description="X.")))
-    msg = only_problem(make(replace(GOOD, parameters=GOOD.parameters + (b,))))
-    assert "GET operation cannot take a body" in msg
+def test_validate_exempts_what_the_model_exempts_a_visible_or_defaulted_internal_property(tmp_path):
+    from connector.generate.build import build
+    from connector.validate.engine import validate_paths
+
+    fine = replace(GOOD, method="POST", parameters=GOOD.parameters + (body(object_schema(
+        string("mode", label="Mode", description="Mode.", required=True, visibility="internal", default="a"),
+        string("note", label="Note", description="Note.", required=True))),))
+    build(make(fine), tmp_path / "T")
+    assert check(make(fine)) == [] and [f for f in validate_paths([tmp_path / "T"]) if f.rule == "PP1058"] == []
 
 
 def test_more_than_one_body():

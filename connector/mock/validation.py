@@ -16,6 +16,7 @@ import re
 import uuid
 from typing import Any, Callable
 
+from ..jsonio import json_type as _json_type, with_article
 from ..swaggerdoc import pointer as _pointer, resolve_ref
 
 Problems = list[tuple[tuple[str | int, ...], str]]
@@ -30,30 +31,6 @@ _KNOWN = {"type", "format", "enum", "properties", "required", "additionalPropert
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT_RANGES = {"int32": (-(2 ** 31), 2 ** 31 - 1), "int64": (-(2 ** 63), 2 ** 63 - 1)}
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def _a(value: Any) -> str:
-    """A JSON type name with its article, for messages."""
-    t = _json_type(value)
-    return f"an {t}" if t[0] in "aeiou" else f"a {t}"
 
 
 _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
@@ -154,8 +131,8 @@ class SchemaCompiler:
         if len(tests) == 1:
             test = tests[0]
             return lambda v: None if test(v) else [((), f"must be {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}, "
-                                                     f"not {_a(v)}")]
-        return lambda v: None if any(t(v) for t in tests) else [((), f"must be {wanted}, not {_a(v)}")]
+                                                     f"not {with_article(_json_type(v))}")]
+        return lambda v: None if any(t(v) for t in tests) else [((), f"must be {wanted}, not {with_article(_json_type(v))}")]
 
     @staticmethod
     def _enum(values: list[Any]) -> Check:

@@ -2,6 +2,12 @@
 
 Each problem names the operation and parameter and says what to do. ``check`` returns every problem;
 ``ensure_valid`` raises one ``DeclarationError`` holding all of them.
+
+Only what cannot be written as a valid connector is refused here (an operation referred to but not declared,
+a path variable without its parameter, a name used twice). What the platform accepts but certification frowns
+on is a ``connector validate`` rule with an id, a severity and a switch-off instead, never both: a GET or HEAD
+operation with a body (PP1041 get-with-body), an internal required parameter or property without a default
+(PP1058 internal-required-no-default).
 """
 
 from __future__ import annotations
@@ -30,23 +36,6 @@ def _walk(schema: Schema | Definition | Parameter | None, where: str) -> Iterato
         yield from _walk(schema.items, f"{where}[]")
     if isinstance(schema.additional_properties, (Schema, Definition)):
         yield from _walk(schema.additional_properties, f"{where}{{*}}")
-
-
-def _required_chain(param: Parameter) -> Iterator[tuple[Schema | Parameter, str, bool]]:
-    """(node, place, required-in-its-parent) for every node of a parameter, for the internal/default rule."""
-    yield param, f"parameter '{param.name}'", param.required
-
-    def rec(schema: Schema | Definition, where: str) -> Iterator[tuple[Schema, str, bool]]:
-        if isinstance(schema, Definition):
-            return
-        required = set(schema.required_names())
-        for prop in schema.properties or ():
-            place = f"{where}.{prop.name}"
-            yield prop, place, prop.name in required
-            yield from rec(prop, place)
-
-    if param.location == "body" and param.schema is not None:
-        yield from rec(param.schema, f"parameter '{param.name}'")
 
 
 def check(connector: Connector) -> list[str]:
@@ -106,21 +95,11 @@ def _check_operation(op: Operation, by_id: dict[str, Operation], connector: Conn
     if len(bodies) > 1:
         out.append(f"{where}: {len(bodies)} body parameters ({', '.join(repr(b.name) for b in bodies)}); an "
                    "operation takes at most one body, so merge them into one object schema.")
-    if bodies and method in {"get", "head"}:
-        out.append(f"{where}, parameter '{bodies[0].name}': a {method.upper()} operation cannot take a body; "
-                   "move the fields to query parameters or use POST.")
     for p in op.parameters:
         if p.location == "body" and p.schema is None:
             out.append(f"{where}, parameter '{p.name}': a body parameter needs a schema.")
         if p.name == "connectionId":
             out.append(f"{where}: the parameter name 'connectionId' is reserved by the platform; rename it.")
-
-    for p in op.parameters:
-        for node, place, required in _required_chain(p):
-            if node.visibility == "internal" and required and node.default is UNSET \
-                    and not _has_notification_url(node):
-                out.append(f"{where}, {place}: it is internal (users never see it) and required, so it needs a "
-                           "default value; add default=... or make it visible.")
 
     for p in op.parameters:
         for node, place in _walk(p, f"parameter '{p.name}'"):
@@ -130,10 +109,6 @@ def _check_operation(op: Operation, by_id: dict[str, Operation], connector: Conn
         out.append(f"{where}: its webhook delete operation '{op.webhook_delete.id}' is not declared in the "
                    "connector; add it to operations.")
     return out
-
-
-def _has_notification_url(node: Schema) -> bool:
-    return any(n.notification_url for n, _ in _walk(node, ""))
 
 
 def _check_dropdown(op: Operation, dd: Dropdown, place: str, by_id: dict[str, Operation]) -> list[str]:

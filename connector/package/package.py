@@ -11,6 +11,7 @@ an OutputFolder, so files a person put there are never overwritten.
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,3 +64,37 @@ def package(connector: Connector, root: Path | None = None, force: bool = False)
     changed = out.commit()
     return PackageResult(folder=root / name, zip=root / f"{name}.zip",
                          files=[root / n for n in sorted(out.files)], changed=changed)
+
+
+def validation_errors(connector: Connector, root: Path | None = None) -> str | None:
+    """``connector validate``'s report of the errors in the submission folder as ``package`` would write it
+    (None when there are none). The files are checked in a temporary folder inside ``root``, so the
+    ``[tool.connector.validate]`` configuration that applies to the real folder applies; nothing else is
+    written."""
+    from ..validate.engine import display, validate_paths
+    from ..validate.findings import Severity
+    from ..validate.report import render_text
+
+    root = Path(root) if root is not None else DEFAULT_ROOT
+    name = folder_name(connector)
+    files = submission_files(connector)
+    created = [p for p in (root, *root.parents) if not p.exists()]
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(dir=root, prefix=".validate-") as tmp:
+            folder = Path(tmp) / name
+            folder.mkdir()
+            for file_name, data in files.items():
+                (folder / file_name).write_bytes(data)
+            errors = [f for f in validate_paths([folder]) if f.severity is Severity.ERROR]
+            if not errors:
+                return None
+            text = render_text(errors, len(files))
+            return text.replace(display(folder), display(root / name)).replace(folder.as_posix(),
+                                                                                 (root / name).as_posix())
+    finally:
+        for p in created:  # a refused package leaves no empty folders behind
+            try:
+                p.rmdir()
+            except OSError:
+                break

@@ -98,7 +98,7 @@ rule("PP1039", "default-response-schema", "error", "The `default` response carri
      "Move the schema to the 200/201 response; keep `default` schema-less.")
 rule("PP1040", "many-response-schemas", "warning", "More than one response of an operation carries a schema.",
      "Keep the schema on one 2xx response only.")
-rule("PP1041", "get-with-body", "error", "A GET operation takes a body or formData parameter.",
+rule("PP1041", "get-with-body", "error", "A GET or HEAD operation takes a body or formData parameter.",
      "Use query parameters, or change the method.")
 rule("PP1042", "path-duplicate", "error", "Two paths differ only in letter case or parameter names.",
      "Merge the paths or make them distinct.")

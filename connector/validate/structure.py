@@ -19,6 +19,7 @@ import jsonschema
 import jsonschema_rs
 from jsonschema.exceptions import best_match
 
+from ..jsonio import json_type
 from ..swaggerdoc import pointer
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
@@ -45,22 +46,6 @@ def full_validator(name: str) -> jsonschema.protocols.Validator:
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
     return cls(schema)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _article(t: str) -> str:
@@ -103,7 +88,7 @@ def describe(kind: str, detail: dict, instance: Any, parts: list, spec: str = "S
     if kind == "Type":
         types = [_article(t) for t in detail.get("types") or []]
         want = " or ".join(types) if types else "another type"
-        return f"{name} must be {want}, not {_json_type(instance)}."
+        return f"{name} must be {want}, not {_article(json_type(instance))}."
     if kind == "Enum":
         options = detail.get("options") or []
         shown = ", ".join(_show(o) for o in options[:12]) + (", ..." if len(options) > 12 else "")

@@ -481,8 +481,8 @@ class SwaggerChecker:
         forms = [p for p, _, _ in params if p.get("in") == "formData"]
         if len(bodies) > 1 or (bodies and forms):
             self.report("PP1056", optr, f"operation {label} has {len(bodies)} body and {len(forms)} formData parameters")
-        if method == "get" and (bodies or forms):
-            self.report("PP1041", optr, f"GET operation {label} takes a body or formData parameter")
+        if method in ("get", "head") and (bodies or forms):
+            self.report("PP1041", optr, f"{method.upper()} operation {label} takes a body or formData parameter")
         template = set(TEMPLATE_VAR.findall(path))
         declared = {p.get("name") for p, _, _ in params if p.get("in") == "path"}
         for var in sorted(template - declared):

@@ -84,3 +84,30 @@ def test_installed_command_packages(tmp_path):
     assert proc.returncode == 0, proc.stderr
     with zipfile.ZipFile(io.BytesIO((tmp_path / "SmartDialog.zip").read_bytes())) as archive:
         assert len(archive.namelist()) == 5
+
+
+MINIMAL = """
+from connector.model import Connector, Operation, Response
+connector = Connector(title="Mine", description="A connector without a contact, which certification requires.",
+                      host="api.example.com",
+                      operations=[Operation(id="Ping", method="get", path="/ping", summary="Ping",
+                                            description="Answers pong.",
+                                            responses=[Response(status="200", description="OK")])])
+"""
+
+
+def test_package_refuses_a_submission_validate_finds_errors_in_unless_no_validate(tmp_path):
+    model = tmp_path / "mine.py"
+    model.write_text(MINIMAL)
+    out = tmp_path / "cert"
+    refused = CliRunner().invoke(main, ["package", "--model", str(model), "--out", str(out)])
+    assert refused.exit_code == 1, refused.output
+    assert "PP1016" in refused.output and "contact-missing" in refused.output and "--no-validate" in refused.output
+    assert (out / "Mine" / "apiDefinition.swagger.json").as_posix() in refused.output.replace("\\", "/") or \
+        "Mine/apiDefinition.swagger.json" in refused.output
+    assert ".validate-" not in refused.output
+    assert not out.exists()  # nothing written, not even an empty folder
+    written = CliRunner().invoke(main, ["package", "--model", str(model), "--out", str(out), "--no-validate"])
+    assert written.exit_code == 0, written.output
+    assert set(tree(out / "Mine")) == FILES - {"script.csx"} and (out / "Mine.zip").is_file()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".validate-")] == []
