@@ -8,7 +8,9 @@ else (the OAuth pages, ``/_mock/...``, lifespan) is a small Starlette app. One J
 
 from __future__ import annotations
 
+import base64
 import math
+import secrets
 import sys
 import time
 import traceback
@@ -23,12 +25,12 @@ from starlette.routing import Route as StarletteRoute
 from ..generate.profiles import apply_profile
 from ..generate.swagger import to_swagger
 from ..model import Connector, load_model
-from ..errors import UsageError
 from ..swaggerdoc import resolve_ref, too_deep
 from .behaviour import ApiError, Call
 from .config import Settings
 from .jobs import JobRunner
-from .oauth import AuthorizationServer
+from .oauth import AuthorizationServer, Grant
+from .generic import Generic, GenericPlugin, schema_example
 from .plugin import MockPlugin, plugin_for
 from .routes import RequestProblem, Route, RouteTable
 from .validation import MAX_JSON_DEPTH
@@ -45,16 +47,24 @@ def mock_swagger(connector: Connector, settings: Settings) -> dict[str, Any]:
     return to_swagger(apply_profile(connector, "mock", f"http://{host}:{settings.port}"))
 
 
-def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]]) -> Callable[[Any], Any]:
+MAX_SHAPE_DEPTH = 16  # a recursive schema (a folder holding folders) is shaped this deep, then passed as is
+
+
+def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]],
+                  depth: int = 0) -> Callable[[Any], Any]:
     """A function giving a handler's answer (whose object keys are lower-case) the response schema's property
     names, keeping only declared properties and dropping None values (absent, not null)."""
-    if not schema:
+    if not schema or depth > MAX_SHAPE_DEPTH:
         return lambda v: v
+    seen = 0
     while "$ref" in schema:
-        schema = resolve(schema["$ref"])
+        schema = resolve(schema["$ref"]) or {}
+        seen += 1
+        if seen > MAX_SHAPE_DEPTH:  # a $ref that points at a $ref ... in a circle
+            return lambda v: v
     props = schema.get("properties")
     if props:
-        fields = [(name, name.lower(), compile_shape(sub, resolve)) for name, sub in props.items()]
+        fields = [(name, name.lower(), compile_shape(sub, resolve, depth + 1)) for name, sub in props.items()]
 
         def shape_object(v: Any) -> Any:
             if not isinstance(v, dict):
@@ -68,7 +78,7 @@ def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[s
         return shape_object
     items = schema.get("items")
     if isinstance(items, dict):
-        sub_items = compile_shape(items, resolve)
+        sub_items = compile_shape(items, resolve, depth + 1)
         return lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v
     return lambda v: v
 
@@ -115,14 +125,14 @@ class MockApp:
                  plugin: MockPlugin | None = None):
         self.settings = settings
         self.connector = connector or load_model()
-        self.plugin = plugin or plugin_for(self.connector)
-        if self.plugin is None:
-            raise UsageError(f"no mock behaviours are registered for the connector {self.connector.title!r}; "
-                             "a connector adds them through connector.mock.plugin.register().")
+        self.plugin = plugin or plugin_for(self.connector) or GenericPlugin()
         self.swagger = mock_swagger(self.connector, settings)
         self.table = RouteTable(self.connector, self.swagger)
         self.base = self.table.base_path.encode()
         throttling = self.connector.throttling
+        security = self.connector.security
+        self.auth_kind = "none" if security is None else {"OAuth2": "oauth2", "ApiKey": "apiKey",
+                                                           "BasicAuth": "basic"}[type(security).__name__]
         self.rate_limit = settings.rate_limit if settings.rate_limit is not None else \
             (throttling.calls if throttling else 0)
         self.rate_window = settings.rate_window if settings.rate_window is not None else \
@@ -133,7 +143,7 @@ class MockApp:
         self.store.seed(settings.seed, reset=settings.reset)
         self.jobs = JobRunner(settings, self.store, self.log)
         self.oauth = AuthorizationServer(settings, self.store,
-                                         self.connector.security.scopes if self.connector.security else (),
+                                         getattr(self.connector.security, "scopes", ()),
                                          title=self.connector.title)
         compiler_resolve = lambda ref: _resolve(self.swagger, ref)  # noqa: E731
         self.shapes: dict[str, Callable[[Any], Any]] = {}
@@ -145,8 +155,13 @@ class MockApp:
         trigger = next(iter(self.connector.triggers), None)
         notify_schema = self.swagger["paths"][trigger.path].get("x-ms-notification-content", {}).get("schema") \
             if trigger else None
-        self.behaviour = self.plugin.behaviour(settings, self.store, self.jobs,
-                                               compile_shape(notify_schema, compiler_resolve))
+        if isinstance(self.plugin, GenericPlugin):  # collections inferred from the routes themselves
+            examples = {r.id: schema_example(((r.swagger.get("responses") or {}).get(str(r.success)) or {})
+                                             .get("schema"), compiler_resolve) for r in self.table.routes}
+            self.behaviour = Generic(self.store, self.table.routes, examples.get)
+        else:
+            self.behaviour = self.plugin.behaviour(settings, self.store, self.jobs,
+                                                   compile_shape(notify_schema, compiler_resolve))
         missing = [r.id for r in self.table.routes if r.id not in self.behaviour.handlers]
         self.unhandled = set(missing)
         self.other = Starlette(routes=[
@@ -302,21 +317,16 @@ class MockApp:
         headers = _Headers(scope["headers"])
 
         # authentication, scope, throttling
-        auth = headers.get("authorization", "")
-        if auth[:7].lower() != "bearer " or not auth[7:].strip():
-            return route, 401, {"error": "unauthorized", "message": "a bearer token is required (Authorization: "
-                                "Bearer <access token> from /oauth2/v2.0/token)"}, \
-                [(b"www-authenticate", b'Bearer realm="connector mock"')]
-        grant = self.oauth.grant_for(auth[7:].strip())
-        if grant is None:
-            return route, 401, {"error": "invalid_token", "message": "the access token is unknown, revoked or "
-                                "expired; get a new one (refresh_token grant)"}, \
-                [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
-        if grant.client_id != self.settings.client_id:
-            return route, 401, {"error": "invalid_token", "message": "the access token was issued to another "
-                                "client id than this mock's; sign in again"}, \
-                [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
-        needed = self.connector.scope_of(route.operation)
+        if self.auth_kind != "oauth2":
+            grant, refusal = self._authenticate_other(headers, scope)
+            if refusal is not None:
+                return route, 401, refusal[0], refusal[1]
+        else:
+            refused = self._authenticate_bearer(headers)
+            if isinstance(refused, tuple):
+                return (route, *refused)
+            grant = refused
+        needed = self.connector.scope_of(route.operation) if self.auth_kind == "oauth2" else None
         if needed and needed not in grant.scopes:
             return route, 403, {"error": "insufficient_scope", "message": f"{route.id} needs the scope {needed}",
                                 "scope": needed}, \
@@ -362,6 +372,54 @@ class MockApp:
         if status == 204:
             return route, 204, None, []
         return route, status, self.shapes[route.id](answer), []
+
+    def _authenticate_bearer(self, headers: "_Headers") -> Any:
+        """The grant of the request's bearer token, or (status, answer, headers) refusing it."""
+        auth = headers.get("authorization", "")
+        if auth[:7].lower() != "bearer " or not auth[7:].strip():
+            return 401, {"error": "unauthorized", "message": "a bearer token is required (Authorization: "
+                                "Bearer <access token> from /oauth2/v2.0/token)"}, \
+                [(b"www-authenticate", b'Bearer realm="connector mock"')]
+        grant = self.oauth.grant_for(auth[7:].strip())
+        if grant is None:
+            return 401, {"error": "invalid_token", "message": "the access token is unknown, revoked or "
+                                "expired; get a new one (refresh_token grant)"}, \
+                [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
+        if grant.client_id != self.settings.client_id:
+            return 401, {"error": "invalid_token", "message": "the access token was issued to another "
+                                "client id than this mock's; sign in again"}, \
+                [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
+        return grant
+
+    def _authenticate_other(self, headers: "_Headers", scope: dict[str, Any]) -> tuple[Any, Any]:
+        """API key, basic or no authentication, as the model declares: (grant, None) or (None, refusal)."""
+        security = self.connector.security
+        if self.auth_kind == "none":
+            return Grant("anonymous", "none", frozenset(), math.inf, "anonymous"), None
+        if self.auth_kind == "apiKey":
+            if security.location == "query":
+                from urllib.parse import parse_qs
+
+                given = (parse_qs(scope.get("query_string", b"").decode("latin-1")).get(security.name) or [""])[0]
+            else:
+                given = headers.get(security.name.lower(), "")
+            if not given or not secrets.compare_digest(given.encode(), self.settings.api_key.encode()):
+                return None, ({"error": "unauthorized", "message": f"an API key is required in the {security.location} "
+                               f"{security.name!r} (the mock's is set with --api-key)"}, [])
+            return Grant("api-key", "api-key", frozenset(), math.inf, "api-key"), None
+        auth = headers.get("authorization", "")
+        user = password = None
+        if auth[:6].lower() == "basic ":
+            try:
+                user, _, password = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8").partition(":")
+            except (ValueError, UnicodeDecodeError):
+                user = None
+        if user is None or not (secrets.compare_digest(user.encode(), self.settings.username.encode())
+                                and secrets.compare_digest(password.encode(), self.settings.password.encode())):
+            return None, ({"error": "unauthorized", "message": "a user name and password are required "
+                           "(Authorization: Basic; the mock's are set with --username and --password)"},
+                          [(b"www-authenticate", b'Basic realm="connector mock"')])
+        return Grant(user, "basic", frozenset(), math.inf, "basic:" + user), None
 
     async def _read_json(self, route: Route, headers: dict[str, str], receive: Callable) -> Any:
         limit = self.settings.max_body

@@ -9,11 +9,16 @@ from pathlib import Path
 import click
 
 from ..errors import ConnectorError, UsageError
-from .config import CLIENT_SECRET_ENV, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_DB, Settings
+from .config import (API_KEY_ENV, CLIENT_SECRET_ENV, DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+                     DEFAULT_DB, Settings)
 
 
 # ``connector mock [OPTIONS]`` serves; ``connector mock inbound ...`` is its one sub-command.
 @click.group(invoke_without_command=True)
+@click.option("--model", "model", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A Python file declaring the connector to serve (default: the project's own). A connector with "
+                   "no plug-in of its own is served generically: collections inferred from its paths and methods, "
+                   "kept in SQLite, answers made from its response schemas.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--db", default=DEFAULT_DB, show_default=True,
@@ -25,6 +30,12 @@ from .config import CLIENT_SECRET_ENV, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
 @click.option("--client-secret", envvar=CLIENT_SECRET_ENV, default=DEFAULT_CLIENT_SECRET, show_default=True,
               show_envvar=True, help=f"The OAuth client secret. Prefer the environment variable {CLIENT_SECRET_ENV}: "
                                      "a command-line option is visible to every user in the process list.")
+@click.option("--api-key", envvar=API_KEY_ENV, default=DEFAULT_API_KEY, show_default=True, show_envvar=True,
+              help="The API key the mock accepts, for a connector declaring one (in its header or query parameter).")
+@click.option("--username", default="demo", show_default=True,
+              help="The user name the mock accepts, for a connector declaring basic authentication.")
+@click.option("--password", default="demo", show_default=True,
+              help="The password the mock accepts, for a connector declaring basic authentication.")
 @click.option("--redirect-uri", "redirect_uris", multiple=True,
               help="A redirect URI clients may use (repeatable). Default: the platform's consent redirect and "
                    "any loopback URL.")
@@ -56,7 +67,7 @@ from .config import CLIENT_SECRET_ENV, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
                                                  "default: standard error).")
 @click.option("--quiet", is_flag=True, help="No request log.")
 @click.pass_context
-def mock(ctx: click.Context, host: str, port: int, db: str, seed: Path | None, reset: bool, client_id: str,
+def mock(ctx: click.Context, model: Path | None, api_key: str, username: str, password: str, host: str, port: int, db: str, seed: Path | None, reset: bool, client_id: str,
          client_secret: str, redirect_uris: tuple[str, ...], token_ttl: int, rate_limit: int | None,
          rate_window: float | None, callback_hosts: tuple[str, ...], request_checks: str, max_body: int,
          header_timeout: float, callback_attempts: int, callback_backoff: float, sync: str, log_file: str | None,
@@ -69,16 +80,17 @@ def mock(ctx: click.Context, host: str, port: int, db: str, seed: Path | None, r
         if not uri.startswith(("http://", "https://")):
             raise UsageError(f"--redirect-uri {uri!r}: give an absolute http(s) URL.")
     settings = Settings(host=host, port=port, db=db, seed=seed, reset=reset, sync=sync, client_id=client_id,
-                        client_secret=client_secret, redirect_uris=tuple(redirect_uris), token_ttl=token_ttl,
+                        client_secret=client_secret, api_key=api_key, username=username, password=password,
+                        redirect_uris=tuple(redirect_uris), token_ttl=token_ttl,
                         rate_limit=rate_limit, rate_window=rate_window,
                         allow_callback_hosts=tuple(h.lower() for h in callback_hosts), request_checks=request_checks,
                         max_body=max_body, header_timeout=header_timeout,
                         callback_attempts=callback_attempts, callback_backoff=callback_backoff,
                         log_file=log_file, quiet=quiet)
-    serve(settings)
+    serve(settings, model)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, model: Path | None = None) -> None:
     import uvicorn
 
     from .app import MockApp
@@ -93,11 +105,18 @@ def serve(settings: Settings) -> None:
         else:
             Path(settings.log_file).parent.mkdir(parents=True, exist_ok=True)
             stream = open(settings.log_file, "a", encoding="utf-8")
+    from ..model import load_model
+
+    connector = load_model(model)
     _check_port(settings)
-    app = MockApp(settings, log_stream=stream)
+    app = MockApp(settings, connector, log_stream=stream)
     url = settings.public_url
-    click.echo(f"connector mock: {app.connector.title} at {url}{app.table.base_path} (OAuth at {url}/oauth2/v2.0/authorize, "
-               f"client id {settings.client_id!r}); state in {settings.db}", err=True)
+    auth = {"oauth2": f"OAuth at {url}/oauth2/v2.0/authorize, client id {settings.client_id!r}",
+            "apiKey": f"API key in {getattr(connector.security, 'location', '')} "
+                      f"{getattr(connector.security, 'name', '')!r}",
+            "basic": f"basic authentication as {settings.username!r}", "none": "no authentication"}[app.auth_kind]
+    click.echo(f"connector mock: {app.connector.title} at {url}{app.table.base_path} ({auth}; behaviours: "
+               f"{app.plugin.name}); state in {settings.db}", err=True)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop",
                             http=protocol_class(settings.header_timeout),
                             lifespan="on", access_log=False, log_level="warning", timeout_graceful_shutdown=10,

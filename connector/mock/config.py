@@ -13,6 +13,8 @@ DEFAULT_CLIENT_SECRET = "connector-mock-secret"
 PLATFORM_REDIRECT = "https://global.consent.azure-apim.net/redirect"
 MAX_CALLBACK_URL = 2048
 CLIENT_SECRET_ENV = "CONNECTOR_MOCK_CLIENT_SECRET"
+DEFAULT_API_KEY = "connector-mock-key"
+API_KEY_ENV = "CONNECTOR_MOCK_API_KEY"
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class Settings:
     sync: str = "normal"  # SQLite synchronous: normal | full
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
+    api_key: str = DEFAULT_API_KEY  # a connector declaring an API key: the key the mock accepts
+    username: str = "demo"  # a connector declaring basic authentication: the user and password it accepts
+    password: str = "demo"
     redirect_uris: tuple[str, ...] = ()  # empty: the platform's consent redirect and any loopback URL
     token_ttl: int = 3600
     code_ttl: int = 600

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import connector
-from connector.errors import UsageError
 from connector.mock.app import MockApp
 from connector.mock.config import Settings
+from connector.mock.generic import GenericPlugin
 from connector.mock.plugin import plugin_for, registered
 from connector.smartdialog import connector as SD
 from connector.smartdialog.mock import PLUGIN
@@ -31,12 +31,12 @@ def test_smartdialog_registers_its_plugin_and_it_matches_its_declaration():
     assert plugin_for(SD) is PLUGIN
 
 
-def test_a_connector_without_the_operations_gets_no_plugin_and_a_clear_refusal():
+def test_a_connector_without_the_operations_gets_no_plugin_and_the_generic_mock():
     other = dataclasses.replace(SD, title="Other", operations=SD.operations[:3])
     assert PLUGIN.matches(other) is False
     assert plugin_for(other) is None
-    with pytest.raises(UsageError, match="no mock behaviours are registered for the connector 'Other'"):
-        MockApp(Settings(db=":memory:"), other)
+    app = MockApp(Settings(db=":memory:"), other)
+    assert isinstance(app.plugin, GenericPlugin) and app.unhandled == set()
 
 
 def test_a_moved_path_is_another_connector():

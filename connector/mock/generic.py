@@ -1,0 +1,225 @@
+"""The mock of any connector that has no plug-in of its own: collections inferred from paths and methods,
+kept in SQLite, answers made from the response schemas (their examples and defaults where given).
+
+A path that ends in a parameter (``/items/{id}``) is one record of the collection its prefix names; the
+other paths are collections (``/items``), scoped by the values of the parameters before them
+(``/projects/P1/tasks`` and ``/projects/P2/tasks`` are two collections):
+
+| method | on a collection | on a record |
+|---|---|---|
+| POST | create (id: the body's ``id``-like field, else a new UUID) | update (merge) |
+| GET | list, in creation order | read (404 when absent) |
+| PUT / PATCH | answer from the schema | replace / merge (404 when absent) |
+| DELETE | empty the collection | delete (404 when absent) |
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from .behaviour import ApiError, Call, lower, new_id
+from .config import Settings
+from .jobs import JobRunner
+from .store import Store, hash_password
+
+FIXTURE = Path(__file__).with_name("generic_fixture.yaml")
+ID_FIELDS = ("id", "uuid", "key", "name")
+_PARAM = re.compile(r"\{([^}/]+)\}")
+
+
+class GenericState:
+    schema = """
+CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+  created REAL NOT NULL, PRIMARY KEY (collection, id));
+"""
+    default_fixture = FIXTURE
+
+    @staticmethod
+    def check_fixture(data: Any) -> list[str]:
+        if not isinstance(data, dict):
+            return ["/: the fixture must be a mapping with 'users' (and optionally 'records')"]
+        problems = []
+        users = data.get("users")
+        if not isinstance(users, list):
+            problems.append("/users: must be a list")
+        else:
+            for i, user in enumerate(users):
+                if not isinstance(user, dict) or not all(isinstance(user.get(k), str) for k in ("id", "name",
+                                                                                               "password")):
+                    problems.append(f"/users/{i}: needs string 'id', 'name' and 'password'")
+        records = data.get("records", {})
+        if not isinstance(records, dict):
+            problems.append("/records: must map a collection path (e.g. /items) to a list of objects")
+        else:
+            for path, items in records.items():
+                if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+                    problems.append(f"/records/{path.replace('~', '~0').replace('/', '~1')}: must be a list of "
+                                    "objects")
+        return problems
+
+    @staticmethod
+    def insert_fixture(c: Any, data: dict[str, Any]) -> None:
+        import time
+
+        for user in data.get("users") or []:
+            c.execute("INSERT INTO users VALUES (?, ?, ?)", (user["id"], user["name"], hash_password(user["password"])))
+        now = time.time()
+        for path, items in (data.get("records") or {}).items():
+            for i, item in enumerate(items):
+                rid = _id_of(item) or new_id()
+                c.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                          (path, rid, json.dumps(item, ensure_ascii=False), now + i * 1e-6))
+
+
+def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -> Any:
+    """A value of ``schema``: its ``example``, ``default`` or first ``enum`` value where given, else one made
+    from its type (objects with every declared property, arrays with one item)."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    while "$ref" in schema and depth <= 8:
+        schema = resolve(schema["$ref"]) or {}
+        depth += 1
+    for key in ("example", "x-ms-example", "default"):
+        if key in schema:
+            return schema[key]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    kind = schema.get("type") or ("object" if "properties" in schema else None)
+    if kind == "object":
+        return {name: schema_example(sub, resolve, depth + 1) for name, sub in (schema.get("properties") or {}).items()}
+    if kind == "array":
+        item = schema_example(schema.get("items") or {}, resolve, depth + 1)
+        return [] if item is None else [item]
+    fmt = schema.get("format")
+    if kind == "integer":
+        return 1
+    if kind == "number":
+        return 1.5
+    if kind == "boolean":
+        return True
+    if kind == "string":
+        return {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "uuid": "00000000-0000-4000-8000-000000000000",
+                "email": "someone@example.com", "uri": "https://example.com/"}.get(fmt, "string")
+    return None
+
+
+def _id_of(record: dict[str, Any]) -> str | None:
+    for key in ID_FIELDS:
+        for k, v in record.items():
+            if k.lower() == key and isinstance(v, (str, int)) and not isinstance(v, bool):
+                return str(v)
+    return None
+
+
+class GenericPlugin:
+    """Used for any connector no registered plug-in matches."""
+
+    name = "generic"
+    state = GenericState()
+
+    def matches(self, connector: Any) -> bool:
+        return True
+
+    def behaviour(self, settings: Settings, store: Store, jobs: JobRunner, notification: Callable[[dict], Any],
+                  routes: Any = (), examples: Callable[[str], Any] | None = None) -> "Generic":
+        return Generic(store, routes, examples or (lambda op_id: None))
+
+
+class Generic:
+    def __init__(self, store: Store, routes: Any, examples: Callable[[str], Any]):
+        self.store = store
+        self.examples = examples
+        self.handlers: dict[str, Callable[[Call], tuple[int | None, Any]]] = {}
+        for route in routes:
+            self.handlers[route.id] = self._handler(route.method.upper(), route.template)
+
+    def _handler(self, method: str, path: str) -> Callable[[Call], tuple[int | None, Any]]:
+        segments = path.rstrip("/").split("/")
+        is_record = bool(segments) and _PARAM.fullmatch(segments[-1] or "") is not None
+        id_param = _PARAM.fullmatch(segments[-1]).group(1) if is_record else None
+        prefix = "/".join(segments[:-1]) if is_record else "/".join(segments)
+
+        def collection(call: Call) -> str:
+            return _PARAM.sub(lambda m: str(call.params.get(m.group(1), m.group(0))), prefix) or "/"
+
+        def handle(call: Call) -> tuple[int | None, Any]:
+            where = collection(call)
+            body = call.body if isinstance(call.body, dict) else {}
+            if is_record:
+                rid = str(call.params.get(id_param))
+                row = self.store.one("SELECT data FROM records WHERE collection = ? AND id = ?", where, rid)
+                if method == "GET":
+                    if row is None:
+                        raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
+                    return None, self._answer(call, json.loads(row["data"]))
+                if method == "DELETE":
+                    with self.store.tx() as c:
+                        gone = c.execute("DELETE FROM records WHERE collection = ? AND id = ?", (where, rid)).rowcount
+                    if not gone:
+                        raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
+                    return None, None
+                if row is None and method in ("PATCH", "POST"):
+                    raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
+                data = {**(json.loads(row["data"]) if row is not None and method != "PUT" else {}), **body}
+                self._write(where, rid, data)
+                return None, self._answer(call, data)
+            if method == "POST":
+                rid = _id_of(body) or new_id()
+                data = {**body}
+                if _id_of(body) is None:
+                    data["id"] = rid
+                self._write(where, rid, data)
+                return None, self._answer(call, data)
+            if method == "GET":
+                rows = [json.loads(r["data"]) for r in
+                        self.store.all("SELECT data FROM records WHERE collection = ? ORDER BY created, id", where)]
+                return None, self._list(call, rows)
+            if method == "DELETE":
+                with self.store.tx() as c:
+                    c.execute("DELETE FROM records WHERE collection = ?", (where,))
+                return None, None
+            return None, self._answer(call, body)
+
+        return handle
+
+    def _write(self, collection: str, rid: str, data: dict[str, Any]) -> None:
+        import time
+
+        with self.store.tx() as c:
+            created = c.execute("SELECT created FROM records WHERE collection = ? AND id = ?",
+                                (collection, rid)).fetchone()
+            c.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                      (collection, rid, json.dumps(data, ensure_ascii=False),
+                       created[0] if created else time.time()))
+
+    def _answer(self, call: Call, record: dict[str, Any]) -> Any:
+        """The record over the response schema's example (so required fields the request did not carry are
+        there), keys lower-cased for the app's shaping."""
+        example = self.examples(call.operation_id)
+        if isinstance(example, dict):
+            return {**lower(example), **lower(record)}
+        if isinstance(example, list):
+            return [lower(record)]
+        return lower(record) if example is None else example
+
+    def _list(self, call: Call, rows: list[dict[str, Any]]) -> Any:
+        """Rows as the response schema wants them: an array, or an object with one array property (``value``,
+        ``items``, ...) holding them."""
+        example = self.examples(call.operation_id)
+        items = [lower(r) for r in rows]
+        if isinstance(example, dict):
+            for key, value in example.items():
+                if isinstance(value, list):
+                    return {**lower(example), str(key).lower(): items}
+            return lower(rows[-1]) if rows else lower(example)
+        if isinstance(example, list):
+            template = example[0] if example and isinstance(example[0], dict) else {}
+            return [{**lower(template), **item} for item in items]
+        return items if example is None or not rows else example
+
+    def inbound(self, data: Any) -> dict[str, Any]:
+        raise ApiError(404, "not_found", "this connector's mock has no inbound events yet (webhook triggers of "
+                       "connectors without a plug-in are not served)", pointer="")
