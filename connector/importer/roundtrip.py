@@ -65,3 +65,67 @@ def roundtrip(swagger: Path, properties: Path | None = None, workdir: Path | Non
         except BuildRefused as exc:  # never counted as a round trip: `connector build` refuses the module
             result.problem = f"connector build refuses the module: {'; '.join(exc.problems[:3])}"
     return result
+
+
+@dataclass
+class CliRoundTrip:
+    """One corpus folder through the commands a user runs: ``connector import FOLDER --out m.py``, then
+    ``connector build --model m.py``; the built folder compared with the original one."""
+
+    folder: Path
+    imported: bool = False  # `connector import` exited 0 (it printed its round trip)
+    problem: str | None = None  # why not: the command's message, or what differs
+    compared: tuple[str, ...] = ()  # the files compared (swagger and apiProperties semantically, others by bytes)
+
+    @property
+    def exact(self) -> bool:
+        return self.imported and self.problem is None
+
+
+BYTE_FILES = ("icon.png", "script.csx", "readme.md")
+
+
+def cli_roundtrip(folder: Path, workdir: Path) -> CliRoundTrip:
+    """``connector import FOLDER`` then ``connector build --model``, in-process through the click commands (the
+    same code path as the installed command, without a new interpreter per folder)."""
+    from click.testing import CliRunner
+
+    from ..cli import main
+    from ..jsonio import load_json_file
+    from .compare import differences
+
+    result = CliRoundTrip(folder=folder)
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        module, out = Path(tmp) / "model.py", Path(tmp) / "built"
+        done = runner.invoke(main, ["import", str(folder), "--out", str(module)])
+        if done.exit_code != 0:
+            result.problem = f"connector import exit {done.exit_code}: {_last_line(done.output)}"
+            return result
+        result.imported = True
+        built = runner.invoke(main, ["build", "--model", str(module), "--out", str(out)])
+        if built.exit_code != 0:
+            result.problem = f"connector build exit {built.exit_code}: {_last_line(built.output)}"
+            return result
+        found: list[str] = []
+        compared = []
+        for name in ("apiDefinition.swagger.json", "apiProperties.json"):
+            if (folder / name).is_file():
+                compared.append(name)
+                original = load_json_file(folder / name, lenient=True).data
+                rebuilt = load_json_file(out / name).data if (out / name).is_file() else None
+                found += [name + d for d in differences(original, rebuilt, 3)]
+        for name in BYTE_FILES:
+            if (folder / name).is_file():
+                compared.append(name)
+                if not (out / name).is_file() or (out / name).read_bytes() != (folder / name).read_bytes():
+                    found.append(f"{name}: not byte-identical")
+        result.compared = tuple(compared)
+        if found:
+            result.problem = "; ".join(found[:3])
+    return result
+
+
+def _last_line(output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
