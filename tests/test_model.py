@@ -16,7 +16,7 @@ from connector.cli import main
 from connector.errors import DeclarationError
 from connector.generate.build import render
 from connector.generate.swagger import to_swagger
-from connector.model import (Connector, Dropdown, Operation, Ref, Response, body, check, header, object_schema,
+from connector.model import (Connector, Dropdown, Operation, Ref, Response, body, check, header, obj, object_schema,
                              path, string)
 from conftest import BUILD, DATA, ROOT
 
@@ -236,3 +236,31 @@ def test_declaration_error_is_a_click_error():
         from connector.model import ensure_valid
         ensure_valid(make(GOOD, GOOD))
     assert info.value.exit_code == 1 and "declared twice" in info.value.format_message()
+
+
+def test_dropdown_arguments_may_name_sibling_and_nested_body_properties_as_the_platform_resolves_them(tmp_path):
+    from connector.generate.build import build
+    from connector.validate.engine import validate_paths
+
+    helper = replace(HELPER, parameters=HELPER.parameters + (
+        header("Board", label="Board", description="Board.", required=False),))
+    item = string("item", label="Item", description="Item.",
+                  dropdown=Dropdown(operation=helper, value="id", args={"Board": Ref("boardId")}))
+    deep = string("deep", label="Deep", description="Deep.",
+                  dropdown=Dropdown(operation=helper, value="id", args={"Board": Ref("connections.providerId")}))
+    op = Operation(id="AddItem", method="POST", path="/items", summary="Add item", description="Adds an item.",
+                   parameters=(body(object_schema(string("boardId", label="Board", description="Board."), item,
+                                                  obj("connections", string("providerId", label="Provider",
+                                                                            description="Provider."), deep))),),
+                   responses=(Response(status="200", description="OK"),))
+    assert check(make(op, helper)) == []
+    build(make(op, helper), tmp_path / "T")
+    assert [f for f in validate_paths([tmp_path / "T"]) if f.rule == "PP1076"] == []
+    wrong = string("item", label="Item", description="Item.",
+                   dropdown=Dropdown(operation=helper, value="id", args={"Board": Ref("connections.nope")}))
+    bad = replace(op, parameters=(body(object_schema(string("boardId", label="B", description="B."), wrong,
+                                                     obj("connections", string("providerId", label="P",
+                                                                               description="P.")))),))
+    msg = only_problem(make(bad, helper))
+    assert "refers to parameter 'connections.nope'" in msg
+

@@ -1,8 +1,9 @@
 """``connector import``: bring an existing connector (swagger, apiProperties, script) into the Python model.
 
 ``import_connector`` reads the documents into a ``Connector`` (``swagger.SwaggerReader``, ``properties``),
-writes it as a readable module (``pywriter``), and ``verify_module`` proves the module builds a swagger
-semantically equal to the original (``compare``).
+writes it as a readable module (``pywriter``), and ``verify`` proves, through exactly what ``connector build``
+does, that the module builds a swagger and apiProperties semantically equal to the originals (``compare``) and
+the icon, readme and script byte for byte.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import json
 import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from ..generate.swagger import to_swagger
+from ..errors import ConnectorError
+from ..generate.settings import API_DEFINITION, API_PROPERTIES
 from ..model import Connector, check
 from .compare import differences, semantically_equal
-from .properties import read_properties, render_properties
+from .properties import read_properties
 from .pywriter import write_module
 from .swagger import Kept, Unsupported, read_swagger
 
@@ -68,21 +70,43 @@ def load_module_text(source: str, path: Path | None = None) -> Connector:
     return namespace["connector"]
 
 
-def verify(connector: Connector, swagger: Any, properties: Any = None, limit: int = 10) -> list[str]:
-    """Where the swagger (and apiProperties, when an emitter exists) built from ``connector`` differs from the
-    originals; empty when the round trip holds."""
-    built = json.loads(json.dumps(to_swagger(connector)))
-    found = differences(swagger, built, limit)
+class BuildRefused(ConnectorError):
+    """``connector build`` refuses the imported module (a declaration check, or an emitter naming a value it
+    cannot write): there is no round trip to claim."""
+
+    def __init__(self, error: ConnectorError):
+        self.error = error
+        self.problems = list(getattr(error, "problems", None) or [error.message])
+        super().__init__(error.message)
+
+
+def verify(connector: Connector, swagger: Any, properties: Any = None, limit: int = 10,
+           files: Mapping[str, bytes] | None = None) -> list[str]:
+    """Where the files ``connector build`` writes for ``connector`` differ from the originals; empty when the round
+    trip holds. The build is the command's own (``generate.build.render``: declaration checks, production profile,
+    every emitter), so no round trip is claimed for a module the build refuses: that raises ``BuildRefused``.
+    ``swagger`` and ``properties`` compare semantically; ``files`` (e.g. icon.png, readme.md, script.csx) byte for
+    byte."""
+    from ..generate.build import render
+
+    try:
+        built = render(connector)
+    except ConnectorError as exc:
+        raise BuildRefused(exc) from None
+    except Exception as exc:  # noqa: BLE001 - an emitter's bug: reported as a difference, not raised
+        return [f"the build failed: an emitter failed: {type(exc).__name__}: {exc}"]
+    found = differences(swagger, json.loads(built[API_DEFINITION]), limit)
     if properties is not None:
-        try:
-            rendered = render_properties(connector)
-        except Exception as exc:  # noqa: BLE001 - reported, not raised: the swagger may still be fine
-            found.append(f"apiProperties.json: the build emitter failed: {type(exc).__name__}: {exc}")
-        else:
-            if rendered is not None and not semantically_equal(properties, rendered):
-                found += ["apiProperties.json" + d for d in differences(properties, rendered, limit)]
+        rendered = json.loads(built[API_PROPERTIES]) if API_PROPERTIES in built else None
+        if rendered is None:
+            found.append("apiProperties.json: the build writes none")
+        elif not semantically_equal(properties, rendered):
+            found += ["apiProperties.json" + d for d in differences(properties, rendered, limit)]
+    for name, data in (files or {}).items():
+        if built.get(name) != data:
+            found.append(f"{name}: the build does not write it back byte for byte")
     return found
 
 
-__all__ = ["MAX_DEPTH", "ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
+__all__ = ["MAX_DEPTH", "BuildRefused", "ImportResult", "Kept", "Unsupported", "import_connector", "load_module_text", "verify",
            "differences", "semantically_equal"]

@@ -12,7 +12,8 @@ from ..jsonio import MAX_FILE_SIZE_ENV, load_json_text, max_file_size, read_inpu
 from ..generate.swagger import SwaggerEmitter
 from ..model import load_model
 from ..swaggerdoc import too_deep
-from . import MAX_DEPTH, Unsupported, import_connector, verify
+from ..generate.settings import API_PROPERTIES, ICON, SCRIPT
+from . import MAX_DEPTH, BuildRefused, Unsupported, import_connector, verify
 
 SHOWN_POINTERS = 3
 HOW = {
@@ -113,7 +114,14 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
         target.write_bytes(copied[field])
 
     connector = load_model(out)
-    found = verify(connector, data, properties)
+    originals = {name: copied[field] for field, name in (("icon", ICON), ("readme", "readme.md")) if field in copied}
+    if script is not None:
+        originals[SCRIPT] = script.encode("utf-8")
+    refused: BuildRefused | None = None
+    try:
+        found = verify(connector, data, properties, files=originals)
+    except BuildRefused as exc:
+        found, refused = [], exc
     c = result.connector
     emitter = SwaggerEmitter(c)
     emitter.document()
@@ -123,18 +131,22 @@ def import_(swagger: Path, properties_path: Path | None, script_path: Path | Non
                + (f", script {script_file}" if script_file else "")
                + "".join(f", {field} {target}" for field, (_, target) in copies.items()))
     _report_kept(result.kept, verbose)
-    if result.problems:
-        click.echo(f"model checks: {len(result.problems)} problem(s); `connector build` refuses the module until "
-                   "they are fixed:")
-        for problem in result.problems if verbose else result.problems[:10]:
+    if refused is not None:
+        problems = refused.problems
+        click.echo(f"model checks: {len(problems)} problem(s); `connector build` refuses the module until they are "
+                   "fixed:")
+        for problem in problems if verbose else problems[:10]:
             click.echo(f"  - {problem}")
-        if not verbose and len(result.problems) > 10:
-            click.echo(f"  ... and {len(result.problems) - 10} more (--verbose lists them all)")
+        if not verbose and len(problems) > 10:
+            click.echo(f"  ... and {len(problems) - 10} more (--verbose lists them all)")
+        raise ConnectorError(f"no round trip: `connector build --model {out}` refuses the module (above); fix "
+                             "those problems in it, then build.")
     if found:
         raise ConnectorError(f"the module does not build back to {swagger.name}; this is a bug in connector "
                              "import, please report it with the file:\n" + "\n".join(f"  {d}" for d in found))
-    click.echo(f"round trip: {out} builds a swagger equal to {swagger.name}"
-               + (" and the same apiProperties.json" if properties is not None else ""))
+    same = [name for name in (API_PROPERTIES if properties is not None else None, *originals) if name]
+    click.echo(f"round trip: `connector build --model {out}` writes a swagger equal to {swagger.name}"
+               + (f" and the same {', '.join(same)}" if same else ""))
 
 
 def _report_kept(kept, verbose: bool) -> None:

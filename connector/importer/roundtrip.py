@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import ConnectorError
 from ..jsonio import load_json_file
 from ..model import load_model
-from . import Unsupported, import_connector, verify
+from . import BuildRefused, Unsupported, import_connector, verify
 
 
 @dataclass
@@ -57,8 +57,11 @@ def roundtrip(swagger: Path, properties: Path | None = None, workdir: Path | Non
         module.write_text(imported.source, encoding="utf-8")
         try:
             connector = load_model(module)
-        except UsageError as exc:
+        except ConnectorError as exc:
             result.problem = f"the written module does not load: {exc.message}"
             return result
-    result.differences = verify(connector, doc.data, props)
+        try:
+            result.differences = verify(connector, doc.data, props)
+        except BuildRefused as exc:  # never counted as a round trip: `connector build` refuses the module
+            result.problem = f"connector build refuses the module: {'; '.join(exc.problems[:3])}"
     return result

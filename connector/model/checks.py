@@ -128,7 +128,8 @@ def _check_dropdown(op: Operation, dd: Dropdown, place: str, by_id: dict[str, Op
         if target.parameter(arg) is None:
             out.append(f"{where}: the dropdown passes '{arg}' but operation '{target.id}' has no parameter of that "
                        "name; use one of: " + ", ".join(p.name for p in target.parameters) + ".")
-        if isinstance(value, Ref) and op.parameter(value.parameter) is None:
+        if isinstance(value, Ref) and op.parameter(value.parameter) is None \
+                and value.parameter not in _body_names(op):
             out.append(f"{where}: the dropdown argument '{arg}' refers to parameter '{value.parameter}', which "
                        f"operation '{op.id}' does not have; refer to one of: "
                        + (", ".join(p.name for p in op.parameters) or "none") + ".")
@@ -136,6 +137,34 @@ def _check_dropdown(op: Operation, dd: Dropdown, place: str, by_id: dict[str, Op
         if p.required and p.name not in dd.args and p.default is UNSET:
             out.append(f"{where}: operation '{target.id}' requires '{p.name}', which the dropdown does not pass "
                        "and which has no default; add it to args.")
+    return out
+
+
+def _body_names(op: Operation) -> set[str]:
+    """What a dropdown argument may refer to inside the operation's body, as the platform resolves it: a property
+    name at any depth (a sibling of the dropdown's property, or a nested one), or its dotted path from the body's
+    root (``connections.providerReferenceId``). Array items keep their array's path."""
+    body = op.body
+    out: set[str] = set()
+    if body is None:
+        return out
+    stack: list[tuple[Schema | Definition | None, str]] = [(body.schema, "")]
+    seen: set[tuple[int, str]] = set()
+    while stack:
+        node, prefix = stack.pop()
+        if isinstance(node, Definition):
+            node = node.schema
+        if not isinstance(node, Schema) or (id(node), prefix) in seen or prefix.count(".") > 32:
+            continue
+        seen.add((id(node), prefix))
+        for prop in node.properties or ():
+            out.add(prop.name)
+            out.add(prefix + prop.name)
+            stack.append((prop, prefix + prop.name + "."))
+        if node.items is not None:
+            stack.append((node.items, prefix))
+        if getattr(node, "definition", None) is not None:  # a $ref with keywords beside it
+            stack.append((node.definition, prefix))
     return out
 
 

@@ -530,18 +530,22 @@ class SwaggerChecker:
             self.check_webhook(path, method, op, item, optr, label, bodies)
 
     def collect_property_names(self, schema: Any, out: set) -> None:
-        """Every property name below ``schema`` (any depth), for dynamic-value references into a body."""
-        stack, seen = [schema], set()
+        """Every property name below ``schema`` (any depth) and its dotted path from the body's root
+        (``connections.providerReferenceId``), for dynamic-value references into a body: the platform resolves
+        both, and so does the model's declaration check."""
+        stack, seen = [(schema, "")], set()
         while stack:
-            node, _ = self.resolve(stack.pop(), "")
-            if not isinstance(node, dict) or id(node) in seen:
+            raw, prefix = stack.pop()
+            node, _ = self.resolve(raw, "")
+            if not isinstance(node, dict) or (id(node), prefix) in seen or prefix.count(".") > 32:
                 continue
-            seen.add(id(node))
+            seen.add((id(node), prefix))
             for k, v in _d(node.get("properties")).items():
                 out.add(k)
-                stack.append(v)
+                out.add(prefix + k)
+                stack.append((v, prefix + k + "."))
             if "items" in node:
-                stack.append(node["items"])
+                stack.append((node["items"], prefix))
 
     def filled_by_platform(self, node: dict) -> bool:
         """True for values nobody types and nobody needs a default for: the webhook callback URL (the platform

@@ -117,8 +117,13 @@ def test_model_check_problems_are_reported(runner, tmp_path):
     src = tmp_path / "s.json"
     src.write_text(json.dumps(doc))
     result = runner.invoke(main, ["import", str(src), "--out", str(tmp_path / "m.py")])
-    assert result.exit_code == 0, result.output
+    # no round trip is claimed for a module that `connector build` refuses: exit 1, the problems listed
+    assert result.exit_code == 1, result.output
     assert "model checks: 2 problem(s)" in result.output and "path parameters must be required" in result.output
+    assert "writes a swagger equal" not in result.output and "no round trip" in result.output
+    assert (tmp_path / "m.py").is_file()  # the module is written, for the author to fix
+    built = runner.invoke(main, ["build", "--model", str(tmp_path / "m.py"), "--out", str(tmp_path / "b")])
+    assert built.exit_code == 1 and "path parameters must be required" in built.output
 
 
 def test_the_installed_command_runs(tmp_path):
