@@ -126,7 +126,7 @@ class RouteTable:
         specs = [compiler.resolve(p["$ref"]) if "$ref" in p else p for p in specs]
         segments: list[Any] = []
         literal = 0
-        for part in op.path.strip("/").split("/"):
+        for part in op.path.lstrip("/").split("/"):  # a trailing slash is a segment: "/station/" != "/station"
             names = _PARAM.findall(part)
             if not names:
                 segments.append(part)

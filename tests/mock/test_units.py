@@ -143,3 +143,15 @@ def test_fixture_is_valid_and_problems_name_their_place():
         "/users/0/customers/0: no customer has the id 'nope'",
         "/phoneNumberRegions/0: needs string 'value' and 'name'",
     ]
+
+
+def test_a_path_declared_with_a_trailing_slash_is_routed_as_declared():
+    import dataclasses
+
+    ops = [dataclasses.replace(SD.operations[0], id="Slash", method="GET", path="/stations/", parameters=()),
+           dataclasses.replace(SD.operations[0], id="NoSlash", method="GET", path="/stations", parameters=())]
+    conn = dataclasses.replace(SD, operations=tuple(ops))
+    table = RouteTable(conn, to_swagger(conn))
+    base = SD.base_path.encode()
+    assert [r.id for r, _ in table.lookup(base + b"/stations/")[0]] == ["Slash"]
+    assert [r.id for r, _ in table.lookup(base + b"/stations")[0]] == ["NoSlash"]
