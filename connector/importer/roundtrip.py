@@ -90,20 +90,21 @@ def cli_roundtrip(folder: Path, workdir: Path) -> CliRoundTrip:
     same code path as the installed command, without a new interpreter per folder)."""
     from click.testing import CliRunner
 
-    from ..cli import main
+    from ..generate.cli import build as build_command  # the commands themselves (importer may not import cli)
     from ..jsonio import load_json_file
+    from .cli import import_ as import_command
     from .compare import differences
 
     result = CliRoundTrip(folder=folder)
     runner = CliRunner()
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         module, out = Path(tmp) / "model.py", Path(tmp) / "built"
-        done = runner.invoke(main, ["import", str(folder), "--out", str(module)])
+        done = runner.invoke(import_command, [str(folder), "--out", str(module)])
         if done.exit_code != 0:
             result.problem = f"connector import exit {done.exit_code}: {_last_line(done.output)}"
             return result
         result.imported = True
-        built = runner.invoke(main, ["build", "--model", str(module), "--out", str(out)])
+        built = runner.invoke(build_command, ["--model", str(module), "--out", str(out)])
         if built.exit_code != 0:
             result.problem = f"connector build exit {built.exit_code}: {_last_line(built.output)}"
             return result
