@@ -77,7 +77,8 @@ def test_the_tutorial_runs_as_printed(tmp_path):
 
 
 def test_the_readme_tour_builds(tmp_path):
-    """The README's 30-line tour declares a connector that the model accepts and builds."""
+    """The README's 30-line tour declares a connector that the model accepts, builds and validates with 0
+    errors and 0 warnings, through the CLI as a reader would run it."""
     from connector.generate.build import render
     from connector.model import ensure_valid, load_model
 
@@ -87,3 +88,10 @@ def test_the_readme_tour_builds(tmp_path):
     connector = ensure_valid(load_model(tmp_path / "tasks.py"))
     assert [o.id for o in connector.operations] == ["CreateTask", "ListProjects"]
     assert "apiDefinition.swagger.json" in render(connector)
+    cli = [str(Path(sys.executable).parent / "connector")]
+    built = subprocess.run([*cli, "build", "--model", str(tmp_path / "tasks.py"), "--out", str(tmp_path / "out")],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    checked = subprocess.run([*cli, "validate", str(tmp_path / "out")], capture_output=True, text=True, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0 error(s), 0 warning(s)" in checked.stdout
