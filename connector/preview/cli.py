@@ -39,6 +39,11 @@ def preview(folder: Path | None, model_path: Path | None, out: Path | None, mock
     path, changed = write_page(page, target, force=force)
     findings = len(page.findings) + sum(len(c.findings) + sum(len(i.findings) for i in c.inputs)
                                         + sum(len(o.findings) for o in c.outputs) for c in page.cards)
-    click.echo(f"{'wrote' if changed else 'unchanged':9} {path} ({len(page.actions)} actions, "
-               f"{len(page.triggers)} triggers, {findings} findings)")
+    counts = ", ".join(_count(n, word) for n, word in ((len(page.actions), "action"), (len(page.triggers), "trigger"),
+                                                        (findings, "finding")))
+    click.echo(f"{'wrote' if changed else 'unchanged':9} {path} ({counts})")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
