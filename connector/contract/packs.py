@@ -4,7 +4,7 @@ costs nothing."""
 
 from __future__ import annotations
 
-import importlib
+from ..registry import Registry
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -28,23 +28,15 @@ class ScenarioPack:
         return all(ops.get(op_id) == where for op_id, where in self.operations.items())
 
 
-_PACKS: list[str] = []
+_PACKS = Registry("register_scenarios")
 
 
 def register_scenarios(target: str) -> None:
     """Register a ``ScenarioPack`` by ``"package.module:ATTRIBUTE"`` (imported when a contract run starts)."""
-    if ":" not in target:
-        raise ValueError(f"register_scenarios({target!r}): write 'package.module:ATTRIBUTE'")
-    if target not in _PACKS:
-        _PACKS.append(target)
+    _PACKS.register(target)
 
 
 def scenario_pack(folder: ConnectorFolder) -> ScenarioPack | None:
     """The registered pack written for this folder's operations (by operation id, method and path, never
     by title), or None."""
-    for target in _PACKS:
-        module, attr = target.split(":")
-        pack = getattr(importlib.import_module(module), attr)
-        if pack.matches(folder):
-            return pack
-    return None
+    return _PACKS.first_matching(folder)

@@ -18,7 +18,7 @@ connectors this project ships; a test or a script may register its own.
 
 from __future__ import annotations
 
-import importlib
+from ..registry import Registry
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
@@ -59,26 +59,18 @@ class MockPlugin(Protocol):
                   notification: Callable[[dict], Any]) -> Behaviour: ...
 
 
-_REGISTERED: list[str] = []
+_REGISTRY = Registry("register")
 
 
 def register(target: str) -> None:
     """Register a plug-in by ``"module:attribute"`` (imported lazily, once a mock is built)."""
-    if ":" not in target:
-        raise ValueError(f"register({target!r}): write 'package.module:ATTRIBUTE'")
-    if target not in _REGISTERED:
-        _REGISTERED.append(target)
+    _REGISTRY.register(target)
 
 
 def registered() -> list[str]:
-    return list(_REGISTERED)
+    return _REGISTRY.targets()
 
 
 def plugin_for(connector: "Connector") -> MockPlugin | None:
     """The first registered plug-in that is for ``connector`` (None: the connector has none)."""
-    for target in _REGISTERED:
-        module, attr = target.split(":")
-        plugin = getattr(importlib.import_module(module), attr)
-        if plugin.matches(connector):
-            return plugin
-    return None
+    return _REGISTRY.first_matching(connector)
