@@ -85,11 +85,18 @@ def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -
     for key in ("example", "x-ms-example", "default"):
         if key in schema:
             return schema[key]
-    if schema.get("enum"):
-        return schema["enum"][0]
     kind = schema.get("type") or ("object" if "properties" in schema else None)
+    if schema.get("enum"):
+        # the first value of the declared type (real swaggers have e.g. a boolean with enum ["true", "false"],
+        # which no value satisfies: then none, and an object leaves the property out)
+        return next((v for v in schema["enum"] if _is_type(v, kind)), None)
     if kind == "object":
-        return {name: schema_example(sub, resolve, depth + 1) for name, sub in (schema.get("properties") or {}).items()}
+        out = {}
+        for name, sub in (schema.get("properties") or {}).items():
+            value = schema_example(sub, resolve, depth + 1)
+            if value is not None:
+                out[name] = value
+        return out
     if kind == "array":
         item = schema_example(schema.get("items") or {}, resolve, depth + 1)
         return [] if item is None else [item]
@@ -106,11 +113,20 @@ def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -
     return None
 
 
+def _is_type(value: Any, kind: Any) -> bool:
+    if kind is None:
+        return True
+    return {"string": isinstance(value, str), "boolean": isinstance(value, bool),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "array": isinstance(value, list), "object": isinstance(value, dict)}.get(kind, True)
+
+
 def _id_of(record: dict[str, Any]) -> str | None:
     for key in ID_FIELDS:
         for k, v in record.items():
-            if k.lower() == key and isinstance(v, (str, int)) and not isinstance(v, bool):
-                return str(v)
+            if k.lower() == key and isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip():
+                return str(v)  # an empty or blank id is none: the record gets a new one
     return None
 
 
@@ -145,8 +161,11 @@ class Generic:
         def collection(call: Call) -> str:
             return _PARAM.sub(lambda m: str(call.params.get(m.group(1), m.group(0))), prefix) or "/"
 
+        path_params = _PARAM.findall(path)
+
         def handle(call: Call) -> tuple[int | None, Any]:
             where = collection(call)
+            scope = {name: call.params[name] for name in path_params if name in call.params}
             body = call.body if isinstance(call.body, dict) else {}
             if is_record:
                 rid = str(call.params.get(id_param))
@@ -154,7 +173,7 @@ class Generic:
                 if method == "GET":
                     if row is None:
                         raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
-                    return None, self._answer(call, json.loads(row["data"]))
+                    return None, self._answer(call, json.loads(row["data"]), scope)
                 if method == "DELETE":
                     with self.store.tx() as c:
                         gone = c.execute("DELETE FROM records WHERE collection = ? AND id = ?", (where, rid)).rowcount
@@ -165,14 +184,14 @@ class Generic:
                     raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
                 data = {**(json.loads(row["data"]) if row is not None and method != "PUT" else {}), **body}
                 self._write(where, rid, data)
-                return None, self._answer(call, data)
+                return None, self._answer(call, data, scope)
             if method == "POST":
                 rid = _id_of(body) or new_id()
                 data = {**body}
                 if _id_of(body) is None:
                     data["id"] = rid
                 self._write(where, rid, data)
-                return None, self._answer(call, data)
+                return None, self._answer(call, data, scope)
             if method == "GET":
                 rows = [json.loads(r["data"]) for r in
                         self.store.all("SELECT data FROM records WHERE collection = ? ORDER BY created, id", where)]
@@ -181,7 +200,7 @@ class Generic:
                 with self.store.tx() as c:
                     c.execute("DELETE FROM records WHERE collection = ?", (where,))
                 return None, None
-            return None, self._answer(call, body)
+            return None, self._answer(call, body, scope)
 
         return handle
 
@@ -195,12 +214,15 @@ class Generic:
                       (collection, rid, json.dumps(data, ensure_ascii=False),
                        created[0] if created else time.time()))
 
-    def _answer(self, call: Call, record: dict[str, Any]) -> Any:
+    def _answer(self, call: Call, record: dict[str, Any], scope: dict[str, Any]) -> Any:
         """The record over the response schema's example (so required fields the request did not carry are
-        there), keys lower-cased for the app's shaping."""
+        there) and the values of the path's parameters the answer declares (``/calendars/{calendarId}/...``
+        answers its ``calendarId``), keys lower-cased for the app's shaping."""
         example = self.examples(call.operation_id)
         if isinstance(example, dict):
-            return {**lower(example), **lower(record)}
+            example = lower(example)
+            scope = {k.lower(): v for k, v in scope.items() if k.lower() in example}
+            return {**example, **scope, **lower(record)}
         if isinstance(example, list):
             return [lower(record)]
         return lower(record) if example is None else example
