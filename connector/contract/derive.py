@@ -74,6 +74,7 @@ class Made:
 
     id: Any
     scope: dict[str, Any]
+    by: str = "seeded"  # the operation that made it, or "seeded"
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from .client import PICK, Answer, PlatformClient, Subscription
-from .derive import (CREATE, DELETE_RECORD, Made, Memory, Shape, id_field, ordered, phase,
+from .derive import (CREATE, Made, Memory, Shape, id_field, ordered, phase,
                      record_id)
 from .dropdowns import Dropdown, Option
 from .folder import ConnectorFolder, ContractFailure, OperationSpec
@@ -233,13 +233,10 @@ def derived_action(memory: Memory) -> ScenarioFn:
             if rid is not None:
                 scope = {str(p.get("name")): answer.values.get(p.get("name")) for p in op.parameters
                          if p.get("in") == "path"}
-                memory.records[shape.prefix] = Made(rid, scope)
-                s.note(f"{answer.status}, made {shape.prefix}/{rid}")
-                return
-        elif kind == DELETE_RECORD:
-            s.note(f"{answer.status}, deleted {shape.prefix}/{given.get(shape.id_param, '?')}")
-            return
-        s.note(f"{answer.status} as declared")
+                memory.records[shape.prefix] = Made(rid, scope, op.id)
+        made = memory.records.get(shape.prefix) if shape.record else None
+        which = "" if made is None else " (a seeded record)" if made.by == "seeded" else f" (the record {made.by} made)"
+        s.note(f"{answer.status} as declared{which}")
     return run
 
 

@@ -117,7 +117,7 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
                 + (f" --profile mock --mock-url {mock.url})" if mock else ")"))
             if mock is not None:
                 records, memory = seed_records(folder, lambda op, name: example(op.parameter(name) or {}))
-                mock.args += ["--seed", str(write_fixture(tmp / "fixture.json", records))]
+                mock.args += ["--seed", str(write_fixture(tmp / "fixture.json", records, options.login_hint))]
                 stack.enter_context(mock)
                 say(f"mock  {mock.url} (connector mock --model {options.model}, database {mock.db})")
         else:
@@ -204,16 +204,13 @@ def model_mock_args(model: Path, credentials: dict[str, str]) -> list[str]:
             "--password", credentials["password"]]
 
 
-def write_fixture(path: Path, records: dict[str, list[dict]]) -> Path:
-    """The fixture of the generic mock a --model run starts: the built-in users and the seeded records."""
+def write_fixture(path: Path, records: dict[str, list[dict]], user: str) -> Path:
+    """The fixture (``connector mock --seed``) of the generic mock a --model run starts: the user the run
+    signs in as (OAuth, ``--login-hint``) and the seeded records."""
     import json
 
-    import yaml
-
-    from ..mock.generic import FIXTURE
-
-    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
-    data["records"] = records
+    data = {"users": [{"id": user, "name": "Contract run", "password": secrets.token_urlsafe(12)}],
+            "records": records}
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")
     return path
 
