@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ConnectorError, UsageError
+if TYPE_CHECKING:
+    from ..model import Connector
 from .config import (API_KEY_ENV, CLIENT_SECRET_ENV, DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
                      DEFAULT_DB, Settings)
 
@@ -19,6 +22,9 @@ from .config import (API_KEY_ENV, CLIENT_SECRET_ENV, DEFAULT_API_KEY, DEFAULT_CL
               help="A Python file declaring the connector to serve (default: the project's own). A connector with "
                    "no plug-in of its own is served generically: collections inferred from its paths and methods, "
                    "kept in SQLite, answers made from its response schemas.")
+@click.option("--folder", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A built or downloaded connector folder (apiDefinition.swagger.json, apiProperties.json) to serve "
+                   "instead of a model file; read as `connector import` reads it.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--db", default=DEFAULT_DB, show_default=True,
@@ -67,7 +73,7 @@ from .config import (API_KEY_ENV, CLIENT_SECRET_ENV, DEFAULT_API_KEY, DEFAULT_CL
                                                  "default: standard error).")
 @click.option("--quiet", is_flag=True, help="No request log.")
 @click.pass_context
-def mock(ctx: click.Context, model: Path | None, api_key: str, username: str, password: str, host: str, port: int, db: str, seed: Path | None, reset: bool, client_id: str,
+def mock(ctx: click.Context, model: Path | None, folder: Path | None, api_key: str, username: str, password: str, host: str, port: int, db: str, seed: Path | None, reset: bool, client_id: str,
          client_secret: str, redirect_uris: tuple[str, ...], token_ttl: int, rate_limit: int | None,
          rate_window: float | None, callback_hosts: tuple[str, ...], request_checks: str, max_body: int,
          header_timeout: float, callback_attempts: int, callback_backoff: float, sync: str, log_file: str | None,
@@ -76,6 +82,8 @@ def mock(ctx: click.Context, model: Path | None, api_key: str, username: str, pa
     OAuth 2.0 at /oauth2/v2.0/*, webhooks, throttling and state in SQLite. Stop it with Ctrl+C (nothing acknowledged is lost)."""
     if ctx.invoked_subcommand is not None:
         return
+    if model is not None and folder is not None:
+        raise UsageError("give --model FILE or --folder FOLDER, not both.")
     for uri in redirect_uris:
         if not uri.startswith(("http://", "https://")):
             raise UsageError(f"--redirect-uri {uri!r}: give an absolute http(s) URL.")
@@ -87,10 +95,44 @@ def mock(ctx: click.Context, model: Path | None, api_key: str, username: str, pa
                         max_body=max_body, header_timeout=header_timeout,
                         callback_attempts=callback_attempts, callback_backoff=callback_backoff,
                         log_file=log_file, quiet=quiet)
-    serve(settings, model)
+    serve(settings, model, folder)
 
 
-def serve(settings: Settings, model: Path | None = None) -> None:
+def load_folder(folder: Path) -> "Connector":
+    """The connector a built folder declares, read as ``connector import`` reads it (no module is written)."""
+    from ..importer import MAX_DEPTH
+    from ..importer.properties import read_properties
+    from ..importer.swagger import Unsupported, read_swagger
+    from ..jsonio import load_json_text, read_input
+    from ..swaggerdoc import too_deep
+
+    if not folder.is_dir():
+        raise UsageError(f"--folder {folder}: there is no such folder; build one with `connector build`.")
+    docs = {}
+    for name, required in (("apiDefinition.swagger.json", True), ("apiProperties.json", False)):
+        path = folder / name
+        if not path.exists():
+            if required:
+                raise UsageError(f"--folder {folder}: it has no {name}; pass a folder built by `connector build` "
+                                 "(or --model FILE).")
+            continue
+        doc = load_json_text(read_input(path), lenient=True)
+        if doc.problem is not None:
+            raise UsageError(f"{path}:{doc.problem.line}:{doc.problem.column}: not valid JSON ({doc.problem.message}).")
+        if too_deep(doc.data, MAX_DEPTH) is not None:
+            raise ConnectorError(f"{path}: nested more than {MAX_DEPTH} levels deep; the mock reads up to that.")
+        docs[name] = doc.data
+    try:
+        connector, _ = read_swagger(docs["apiDefinition.swagger.json"])
+        if "apiProperties.json" in docs:
+            connector, _ = read_properties(connector, docs["apiProperties.json"])
+    except Unsupported as exc:
+        name = "apiProperties.json" if exc.document == "properties" else "apiDefinition.swagger.json"
+        raise ConnectorError(f"{folder / name}: {exc}") from None
+    return connector
+
+
+def serve(settings: Settings, model: Path | None = None, folder: Path | None = None) -> None:
     import uvicorn
 
     from .app import MockApp
@@ -107,7 +149,7 @@ def serve(settings: Settings, model: Path | None = None) -> None:
             stream = open(settings.log_file, "a", encoding="utf-8")
     from ..model import load_model
 
-    connector = load_model(model)
+    connector = load_folder(folder) if folder is not None else load_model(model)
     _check_port(settings)
     app = MockApp(settings, connector, log_stream=stream)
     url = settings.public_url
