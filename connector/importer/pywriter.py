@@ -381,9 +381,11 @@ class ModuleWriter:
 
     def _dropdown(self, d: Dropdown | DynamicSchema) -> Node:
         operation: Node
-        if isinstance(d.operation, str):
-            op_id = d.operation
-            target = self.op_by_id.get(op_id)
+        op_id = d.operation_id
+        target = self.op_by_id.get(op_id)
+        if isinstance(d.operation, str) or target is d.operation:
+            # by name while the operation is not yet declared: its answer may use a definition that holds this
+            # dropdown (mutually referring schemas), so the reference must not force the order
             if target is not None:
                 # a dropdown's operation is declared before it when it can be; a dynamic schema's often answers
                 # with a definition that the schema is part of (a cycle), so it names its operation by id unless
@@ -446,24 +448,27 @@ class ModuleWriter:
 
     def _ordered_statements(self) -> list[str]:
         """Variables in dependency order: definitions, shared parameters and responses, then operations;
-        each preceded by whatever it uses. A dropdown naming an operation not yet declared uses its id."""
+        each preceded by whatever it uses. A dropdown's operation comes first too where that makes no cycle
+        (an operation whose answer uses the definition holding the dropdown); otherwise the dropdown names the
+        operation by its id."""
         order = [k for k in self.var_order if isinstance(self.objects[k], Definition)]
         order += [k for k in self.var_order if isinstance(self.objects[k], (Parameter, Response))
                   and self.objects[k].shared]
         order += [id(op) for op in self.connector.operations if id(op) in self.var_of]
         order += self.var_order
+        graph = self._acyclic_deps()
         state: dict[int, int] = {}
         out: list[int] = []
 
         def visit(key: int) -> None:
-            stack = [(key, iter(self._deps_of(key)))]
+            stack = [(key, iter(graph.get(key, ())))]
             state[key] = 1
             while stack:
                 node, deps = stack[-1]
                 for dep in deps:
                     if dep in self.var_of and dep not in state:
                         state[dep] = 1
-                        stack.append((dep, iter(self._deps_of(dep))))
+                        stack.append((dep, iter(graph.get(dep, ()))))
                         break
                 else:
                     stack.pop()
@@ -479,8 +484,29 @@ class ModuleWriter:
             self.printed.add(key)
         return statements
 
-    def _deps_of(self, key: int) -> list[int]:
-        return list(dict.fromkeys(self.deps.get(key, []) + self.soft_deps.get(key, [])))
+    def _acyclic_deps(self) -> dict[int, list[int]]:
+        """Each variable's variables to print before it: every real use (the objects form no cycle), then each
+        by-name dropdown reference that closes no cycle with what is already kept."""
+        graph = {key: list(dict.fromkeys(d for d in self.deps.get(key, ()) if d in self.var_of))
+                 for key in self.var_of}
+
+        def reaches(start: int, goal: int) -> bool:
+            seen, todo = {start}, [start]
+            while todo:
+                key = todo.pop()
+                if key == goal:
+                    return True
+                for dep in graph.get(key, ()):
+                    if dep not in seen:
+                        seen.add(dep)
+                        todo.append(dep)
+            return False
+
+        for key in self.var_order:
+            for dep in dict.fromkeys(self.soft_deps.get(key, ())):
+                if dep in self.var_of and dep not in graph[key] and not reaches(dep, key):
+                    graph[key].append(dep)
+        return graph
 
 
 def write_module(connector: Connector, *, docstring: str, script_file: str | None = None,
