@@ -14,10 +14,7 @@ from .conftest import CORPUS, corpus_name, corpus_swaggers
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")]
 
 # corpus connector -> why it does not round-trip exactly (keep in step with docs/how-to/import.md)
-EXCEPTIONS: dict[str, str] = {
-    "certified-connectors/Dime.Scheduler": "the written module uses a definition before declaring it (mutually referring schemas)",
-    "certified-connectors/Eduframe": "the written module uses a definition before declaring it (mutually referring schemas)",
-}
+EXCEPTIONS: dict[str, str] = {}
 
 # Files that are not JSON at all: import refuses them with line and column (exit 2), they are not counted.
 # (Trailing commas, comments and raw control characters are read as the platform reads them, with a warning:
