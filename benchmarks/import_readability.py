@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import dataclasses
 import inspect
+import keyword
 import re
 import sys
 from dataclasses import MISSING
@@ -109,8 +111,23 @@ def measure(text: str, signatures: dict[str, inspect.Signature]) -> dict[str, in
     wanted = {n for n in signatures if n[0].isupper() or n in ("path", "query", "header", "body", "string",
                                                                    "integer", "boolean", "array", "obj",
                                                                    "object_schema", "array_of", "reusing")}
-    return {"lines": text.count("\n"), "numbered": sum(1 for n in names if NUMBERED.match(n)),
+    # numbered: NAME_2 where NAME is taken too (RESPONSE_404 alone is a status code, not a counter)
+    stems = set(names) | imported | set(dir(builtins)) | set(keyword.kwlist)
+    values = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+              if isinstance(t, ast.Name)}
+    numbered = [n for n in names if NUMBERED.match(n) and n.rsplit("_", 1)[0] in stems
+                and not own_digits(values[n], n.rsplit("_", 1)[1])]
+    return {"lines": text.count("\n"), "numbered": len(numbered),
             "defaults": defaults, "incomplete_import": int(bool(wanted - imported))}
+
+
+def own_digits(call: ast.expr, digits: str) -> bool:
+    """The number ends the thing's own name, id or status (``address_2``, ``RESPONSE_404``): not a counter."""
+    if not isinstance(call, ast.Call):
+        return False
+    own = [a for a in call.args[:1]] + [k.value for k in call.keywords if k.arg in ("name", "id", "status")]
+    return any(isinstance(v, ast.Constant) and isinstance(v.value, str)
+               and re.sub(r"[^0-9A-Za-z]+", "_", v.value).rstrip("_").endswith(digits) for v in own)
 
 
 def main() -> int:
