@@ -203,6 +203,7 @@ KEYS: dict[str, dict[str, str]] = {
         "label": "x-ms-summary", "visibility": "x-ms-visibility", "enum": "enum", "default": "default",
         "items": "items", "min_items": "minItems", "additional_properties": "additionalProperties",
         "dropdown": "x-ms-dynamic-values", "notification_url": "x-ms-notification-url",
+        "dynamic_schema": "x-ms-dynamic-schema",
     },
     # a parameter's own keys; a non-body parameter's value keywords come from its schema (the row above)
     "parameter": {
@@ -213,12 +214,21 @@ KEYS: dict[str, dict[str, str]] = {
         "tags": "tags", "summary": "summary", "description": "description", "id": "operationId",
         "consumes": "consumes", "produces": "produces", "parameters": "parameters", "responses": "responses",
         "deprecated": "deprecated", "visibility": "x-ms-visibility", "trigger": "x-ms-trigger",
-        "trigger_hint": "x-ms-trigger-hint",
+        "trigger_hint": "x-ms-trigger-hint", "trigger_metadata": "x-ms-trigger-metadata",
     },
     "dropdown": {
         "operation": "operationId", "args": "parameters", "collection": "value-collection", "value": "value-path",
         "title": "value-title",
     },
+    # the same Dropdown as x-ms-dynamic-list (written beside x-ms-dynamic-values, see Dropdown.emit)
+    "dynamic_list": {
+        "operation": "operationId", "collection": "itemsPath", "value": "itemValuePath", "title": "itemTitlePath",
+        "args": "parameters",
+    },
+    "dynamic_schema": {"operation": "operationId", "args": "parameters", "value_path": "value-path"},
+    # the same DynamicSchema as x-ms-dynamic-properties (see DynamicSchema.emit)
+    "dynamic_properties": {"operation": "operationId", "args": "parameters", "value_path": "itemValuePath"},
+    "trigger_metadata": {"kind": "kind", "mode": "mode"},
     "response": {"description": "description", "schema": "schema"},
 }
 """Model field -> swagger key, per kind of node, in the order generated files write the keys. The emitter

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import (UNSET, ApiKey, BasicAuth, Connector, Definition, Dropdown, OAuth2, Operation, Parameter, Ref,
-                     Response, Schema)
+from ..model import (UNSET, ApiKey, BasicAuth, Connector, Definition, Dropdown, DynamicSchema, OAuth2, Operation,
+                     Parameter, Ref, Response, Schema, TriggerMetadata)
 from ..swaggerdoc import KEYS, METHODS
 
 
@@ -110,6 +110,9 @@ class SwaggerEmitter:
                 out[key] = [self.parameter(p) for p in op.parameters]
             elif name == "responses":
                 out[key] = {r.status: self.response(r) for r in self.connector.responses_of(op)}
+            elif name == "trigger_metadata":
+                if op.trigger_metadata is not None:
+                    out[key] = trigger_metadata(op.trigger_metadata)
             elif _present(value := getattr(op, name)):
                 out[key] = list(value) if isinstance(value, tuple) else value
             elif name in ("consumes", "produces") and value == ():
@@ -184,7 +187,15 @@ class SwaggerEmitter:
             elif name == "items":
                 out[key] = self.schema(value)
             elif name == "dropdown":
-                out[key] = dynamic_values(value)
+                if value.emits_values:
+                    out[key] = dynamic_values(value)
+                if value.emits_list:
+                    out["x-ms-dynamic-list"] = dynamic_list(value)
+            elif name == "dynamic_schema":
+                if value.emit != "properties":
+                    out[key] = dynamic_schema(value)
+                if value.emit != "schema":
+                    out["x-ms-dynamic-properties"] = dynamic_properties(value)
             else:
                 out[key] = value
         return out
@@ -209,22 +220,57 @@ def security_definition(s: OAuth2 | ApiKey | BasicAuth) -> dict[str, Any]:
     return out
 
 
-def dynamic_values(dd: Dropdown) -> dict[str, Any]:
+def _extension(obj: Any, kind: str, args: dict[str, Any] | None, extra: Any, **values: Any) -> dict[str, Any]:
+    """One x-ms-dynamic-* object: the fields of ``obj`` in ``KEYS[kind]`` order (``values`` overrides some), the
+    converted ``args`` as ``parameters`` (when any) and ``extra`` last."""
     out: dict[str, Any] = {}
-    for name, key in KEYS["dropdown"].items():
+    for name, key in KEYS[kind].items():
         if name == "operation":
-            out[key] = dd.operation_id
+            out[key] = obj.operation_id
         elif name == "args":
-            if dd.args:
-                out[key] = {k: ({"parameter": v.parameter} if isinstance(v, Ref) else v) for k, v in dd.args.items()}
-        elif getattr(dd, name):
-            out[key] = getattr(dd, name)
-    out.update(dd.extra)
+            if args:
+                out[key] = args
+        elif (value := values[name] if name in values else getattr(obj, name)):
+            out[key] = value
+    out.update(extra)
     return out
+
+
+def _values_args(args: Any) -> dict[str, Any]:
+    """Arguments as x-ms-dynamic-values / x-ms-dynamic-schema write them: literals, ``{"parameter": ...}``."""
+    return {k: ({"parameter": v.parameter} if isinstance(v, Ref) else v) for k, v in args.items()}
+
+
+def _list_args(args: Any) -> dict[str, Any]:
+    """Arguments as x-ms-dynamic-list / x-ms-dynamic-properties write them: ``{"value": ...}``,
+    ``{"parameterReference": ...}``."""
+    return {k: ({"parameterReference": v.path} if isinstance(v, Ref) else {"value": v}) for k, v in args.items()}
+
+
+def dynamic_values(dd: Dropdown) -> dict[str, Any]:
+    return _extension(dd, "dropdown", _values_args(dd.args), dd.extra)
+
+
+def dynamic_list(dd: Dropdown) -> dict[str, Any]:
+    return _extension(dd, "dynamic_list", _list_args(dd.args), dd.list_extra)
+
+
+def dynamic_schema(ds: DynamicSchema) -> dict[str, Any]:
+    return _extension(ds, "dynamic_schema", _values_args(ds.args), ds.extra)
+
+
+def dynamic_properties(ds: DynamicSchema) -> dict[str, Any]:
+    return _extension(ds, "dynamic_properties", _list_args(ds.args), ds.properties_extra,
+                      value_path=ds.item_value_path)
+
+
+def trigger_metadata(tm: TriggerMetadata) -> dict[str, Any]:
+    return {"kind": tm.kind, "mode": tm.mode, **tm.extra}
 
 
 def to_swagger(connector: Connector) -> dict[str, Any]:
     return SwaggerEmitter(connector).document()
 
 
-__all__ = ["SwaggerEmitter", "to_swagger", "dynamic_values", "security_definition"]
+__all__ = ["SwaggerEmitter", "to_swagger", "dynamic_values", "dynamic_list", "dynamic_schema", "dynamic_properties",
+           "trigger_metadata", "security_definition"]

@@ -22,6 +22,7 @@ HOW = {
     "empty": "empty containers dropped or added (equal to their absence, see README: Import and diff)",
     "default": "parameters without 'required' (swagger's default, false, is written)",
     "path-level": "path-level parameters declared on each operation of their path",
+    "unfit": "dynamic extensions kept verbatim (they do not fit the model's concept; the reason follows)",
 }
 
 
@@ -153,7 +154,7 @@ def _report_kept(kept, verbose: bool) -> None:
     by_how: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for k in kept:
         by_how[k.how][k.key].append(k.pointer)
-    for how in ("verbatim", "recursive", "empty", "default", "path-level"):
+    for how in ("verbatim", "unfit", "recursive", "empty", "default", "path-level"):
         keys = by_how.get(how)
         if not keys:
             continue
@@ -164,3 +165,6 @@ def _report_kept(kept, verbose: bool) -> None:
             shown = pointers if verbose else pointers[:SHOWN_POINTERS]
             more = "" if len(shown) == len(pointers) else f" (+{len(pointers) - len(shown)} more)"
             click.echo(f"  {key:{width}} {len(pointers):5}  {', '.join(shown)}{more}")
+        if how == "unfit":
+            for why in sorted({k.why for k in kept if k.how == how and k.why}):
+                click.echo(f"    because {why}")

@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, Iterable, Mapping
 
-from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, Imported, OAuth2,
-                     Operation, Parameter, Ref, Response, Schema, Throttling)
+from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, DynamicSchema, Imported,
+                     OAuth2, Operation, Parameter, Ref, Response, Schema, Throttling, TriggerMetadata)
 from ..model import schema as short
 from ..model.schema import Field
 from . import pyformat as fmt
@@ -28,7 +28,8 @@ from .pyformat import Atom, Lazy, Node, call, dict_of, literal, tuple_of
 
 FACTOR_MIN_CHARS = 48
 KWARG_ORDER = {"name": 0, "location": 1, "required": 2, "shared": 15, "extra": 20}
-JSON_FIELDS = frozenset({"extra", "path_extra", "info_extra", "paths_extra", "properties_extra", "default", "enum"})
+JSON_FIELDS = frozenset({"extra", "path_extra", "info_extra", "paths_extra", "properties_extra", "default", "enum",
+                         "list_extra"})
 MODEL_DEFAULTS: dict[str, Any] = {}  # attribute -> its default in the model types (for the helper fit test)
 for _cls in (Schema, Field, Parameter):
     for _f in fields(_cls):
@@ -52,8 +53,9 @@ HELPERS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "query": ({"location": "query"}, ("name",)),
     "body": ({"location": "body"}, ("schema",)),
 }
-MODEL_NAMES = ("ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "Field", "Imported", "OAuth2",
-               "Operation", "Parameter", "Ref", "Response", "Schema", "Throttling", "UNSET", "array", "array_of",
+MODEL_NAMES = ("ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "DynamicSchema", "Field",
+               "Imported", "OAuth2", "Operation", "Parameter", "Ref", "Response", "Schema", "Throttling",
+               "TriggerMetadata", "UNSET", "array", "array_of",
                "body", "boolean", "header", "integer", "obj", "object_schema", "path", "query", "reusing",
                "string")
 RESERVED = set(MODEL_NAMES) | set(keyword.kwlist) | set(dir(builtins)) | {"connector", "annotations", "Path",
@@ -179,8 +181,10 @@ class ModuleWriter:
                 yield obj.additional_properties, hint + "_VALUES"
             if obj.dropdown is not None:
                 yield obj.dropdown, upper_snake(obj.dropdown.operation_id) + "_VALUES"
+            if obj.dynamic_schema is not None:
+                yield obj.dynamic_schema, upper_snake(obj.dynamic_schema.operation_id) + "_SCHEMA"
             return
-        if isinstance(obj, Dropdown) and not isinstance(obj.operation, str):
+        if isinstance(obj, (Dropdown, DynamicSchema)) and not isinstance(obj.operation, str):
             yield obj.operation, ""
 
     # -- pass 2: expressions, bottom-up; decide the variables -----------------------------------------------
@@ -223,7 +227,7 @@ class ModuleWriter:
             return True
         if isinstance(obj, (Parameter, Response)) and obj.shared:
             return self.shared_bases.get((type(obj).__name__, obj.shared)) is obj
-        if self.refs[id(obj)] < 2 or not isinstance(obj, (Schema, Parameter, Dropdown, Response)):
+        if self.refs[id(obj)] < 2 or not isinstance(obj, (Schema, Parameter, Dropdown, DynamicSchema, Response)):
             return False
         return len(expr.flat()) > FACTOR_MIN_CHARS
 
@@ -246,6 +250,8 @@ class ModuleWriter:
                 "RESPONSE_" + (obj.status.upper() if obj.status.isalnum() else upper_snake(obj.status))
         elif isinstance(obj, Dropdown):
             base = self.hints.get(id(obj)) or "VALUES"
+        elif isinstance(obj, DynamicSchema):
+            base = self.hints.get(id(obj)) or "DYNAMIC_SCHEMA"
         elif isinstance(obj, Field):
             base = upper_snake(obj.name, words=4)
         elif obj.title:
@@ -284,7 +290,7 @@ class ModuleWriter:
         return name
 
     def value(self, v: Any) -> Node:
-        if isinstance(v, (Schema, Definition, Parameter, Dropdown, Response, Operation)):
+        if isinstance(v, (Schema, Definition, Parameter, Dropdown, DynamicSchema, Response, Operation)):
             return self.node(v)
         if isinstance(v, Imported):
             kwargs = self._kwargs(v)
@@ -292,10 +298,10 @@ class ModuleWriter:
                 kwargs = [(k, Atom("SCRIPT_SOURCE") if k == "script_source" else x) for k, x in kwargs]
             return call(self._use("Imported"), kwargs=kwargs)
         if isinstance(v, Ref):
-            return call(self._use("Ref"), [literal(v.parameter)])
+            return call(self._use("Ref"), [literal(v.parameter)] + ([literal(v.reference)] if v.reference else []))
         if v is UNSET:
             return Atom(self._use("UNSET"))
-        if isinstance(v, (Contact, OAuth2, ApiKey, BasicAuth, Throttling)):
+        if isinstance(v, (Contact, OAuth2, ApiKey, BasicAuth, Throttling, TriggerMetadata)):
             return call(self._use(type(v).__name__), kwargs=self._kwargs(v))
         if isinstance(v, tuple):
             return tuple_of([self.value(x) for x in v])
@@ -339,7 +345,7 @@ class ModuleWriter:
             return self._field(obj)
         if isinstance(obj, Schema):
             return self._schema(obj)
-        if isinstance(obj, Dropdown):
+        if isinstance(obj, (Dropdown, DynamicSchema)):
             return self._dropdown(obj)
         if isinstance(obj, Response):
             base = self.shared_bases.get(("Response", obj.shared)) if obj.shared else None
@@ -410,7 +416,7 @@ class ModuleWriter:
             node = self._helper(p.location, {**values, **value, "schema": MODEL_DEFAULTS["schema"]})
         return node or call(self._use("Parameter"), kwargs=self._kwargs(p))
 
-    def _dropdown(self, d: Dropdown) -> Node:
+    def _dropdown(self, d: Dropdown | DynamicSchema) -> Node:
         operation: Node
         op_id = d.operation_id
         target = self.op_by_id.get(op_id)
@@ -418,14 +424,17 @@ class ModuleWriter:
             # by name while the operation is not yet declared: its answer may use a definition that holds this
             # dropdown (mutually referring schemas), so the reference must not force the order
             if target is not None:
-                if self._current:
+                # a dropdown's operation is declared before it when it can be; a dynamic schema's often answers
+                # with a definition that the schema is part of (a cycle), so it names its operation by id unless
+                # that operation happens to be declared already
+                if self._current and isinstance(d, Dropdown):
                     self.soft_deps.setdefault(self._current[-1], []).append(id(target))
                 operation = Lazy(lambda: self._op_ref(op_id))
             else:
                 operation = literal(op_id)
         else:
             operation = self.node(d.operation)
-        return call(self._use("Dropdown"), kwargs=[("operation", operation)] + self._kwargs(d, skip=("operation",)))
+        return call(self._use(type(d).__name__), kwargs=[("operation", operation)] + self._kwargs(d, skip=("operation",)))
 
     def _op_ref(self, op_id: str) -> str:
         target = self.op_by_id[op_id]

@@ -11,11 +11,12 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..generate.swagger import dynamic_values, security_definition, to_swagger
+from ..generate.swagger import (dynamic_list, dynamic_properties, dynamic_schema, dynamic_values, security_definition,
+                              to_swagger, trigger_metadata)
 from ..swaggerdoc import FIELDS, METHODS, merge_parameters, pointer
-from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, Imported, OAuth2,
-                     Operation, Parameter, Ref, Response, Schema)
-from ..model.base import is_allowed
+from ..model import (UNSET, ApiKey, BasicAuth, Connector, Contact, Definition, Dropdown, DynamicSchema, Imported,
+                     OAuth2, Operation, Parameter, Ref, Response, Schema, TriggerMetadata)
+from ..model.base import ModelError, is_allowed
 from ..model.schema import Field
 from ..jsonio import strict_equal
 
@@ -37,11 +38,15 @@ class Kept:
     ``how`` is ``verbatim`` (no model field: the key passes through ``extra`` unchanged), ``empty`` (an empty
     top-level container, equal to its absence), ``default`` (a parameter without ``required``: false, swagger's
     default), ``path-level`` (a path-level parameter declared on each operation of the path) or ``recursive``
-    (a reference back into a definition being declared, kept as a ``$ref`` string)."""
+    (a reference back into a definition being declared, kept as a ``$ref`` string) or ``unfit`` (an
+    x-ms-dynamic-* / x-ms-trigger-metadata object whose shape the model's concept cannot write back, e.g. an
+    ``x-ms-dynamic-list`` that disagrees with the ``x-ms-dynamic-values`` beside it: kept verbatim, ``why`` says
+    what did not fit)."""
 
     pointer: str
     key: str
     how: str = "verbatim"
+    why: str = ""  # for ``unfit``: why the extension could not be declared with the model's concept
 
 
 SCHEMA_KEYWORDS = frozenset(FIELDS["schema"])
@@ -67,8 +72,8 @@ class SwaggerReader:
             raise Unsupported("", "the document is not a JSON object; a swagger 2.0 file starts with '{'.")
         self.doc = doc
         self.kept: list[Kept] = []
-        self._cache: dict[tuple, tuple[Any, list[tuple[str, str, str]]]] = {}
-        self._recording: list[list[tuple[str, str, str]]] = []
+        self._cache: dict[tuple, tuple[Any, list[tuple[str, str, str, str]]]] = {}
+        self._recording: list[list[tuple[str, str, str, str]]] = []
         self._definitions: dict[str, Definition] = {}
         self._busy: set[str] = set()
         self._parameters: dict[str, Parameter] = {}
@@ -82,28 +87,28 @@ class SwaggerReader:
         self._responses_doc = responses if isinstance(responses, dict) else {}
 
     # -- bookkeeping -----------------------------------------------------------------------------------------
-    def keep(self, where: str, key: str, how: str = "verbatim") -> None:
-        self.kept.append(Kept(where + pointer(key), key, how))
+    def keep(self, where: str, key: str, how: str = "verbatim", why: str = "") -> None:
+        self.kept.append(Kept(where + pointer(key), key, how, why))
         for frame in self._recording:
-            frame.append((where, key, how))
+            frame.append((where, key, how, why))
 
     def _cached(self, key: tuple, where: str, build) -> Any:
         """Identical JSON read in the same role gives the same model object (shared by reference)."""
         hit = self._cache.get(key)
         if hit is not None:
             obj, notes = hit
-            for rel_where, k, how in notes:
-                self.kept.append(Kept(where + rel_where + pointer(k), k, how))
+            for rel_where, k, how, why in notes:
+                self.kept.append(Kept(where + rel_where + pointer(k), k, how, why))
                 for frame in self._recording:
-                    frame.append((where + rel_where, k, how))
+                    frame.append((where + rel_where, k, how, why))
             return obj
-        frame: list[tuple[str, str, str]] = []
+        frame: list[tuple[str, str, str, str]] = []
         self._recording.append(frame)
         try:
             obj = build()
         finally:
             self._recording.pop()
-        self._cache[key] = (obj, [(w[len(where):], k, how) for w, k, how in frame])
+        self._cache[key] = (obj, [(w[len(where):], k, how, why) for w, k, how, why in frame])
         return obj
 
     # -- document --------------------------------------------------------------------------------------------
@@ -350,6 +355,8 @@ class SwaggerReader:
                                         for status, r in value.items())
             elif key == "deprecated" and value is True:
                 kw["deprecated"] = True
+            elif key == "x-ms-trigger-metadata" and self._trigger_metadata(value, node, where) is not None:
+                kw["trigger_metadata"] = self._trigger_metadata(value, node, where)
             elif key in ("x-ms-visibility", "x-ms-trigger", "x-ms-trigger-hint") and _str(value) and value \
                     and is_allowed(Operation, FIELDS["operation"][key], value):
                 kw[FIELDS["operation"][key]] = value
@@ -401,8 +408,9 @@ class SwaggerReader:
                     self.keep(where, key)
             return Parameter(**kw, extra=extra)
         value_kw: dict[str, Any] = {}  # the value's schema
+        consumed = self._dynamic(node, value_kw, extra, where)
         for key, value in node.items():
-            if key in ("name", "in"):
+            if key in ("name", "in") or key in consumed:
                 continue
             if key == "required" and isinstance(value, bool):
                 kw["required"] = value
@@ -514,7 +522,10 @@ class SwaggerReader:
             if "required" in node and not (isinstance(req, list) and [k for k in props if k in names] == req):
                 extra["required"] = req
                 self.keep(where, "required")
+        consumed = self._dynamic(node, kw, extra, where)
         for key, value in node.items():
+            if key in consumed:
+                continue
             if key == "$ref" and _str(value) and value.startswith(DEFINITION_REF):
                 definition = self._definition(value[len(DEFINITION_REF):])
                 if definition is not None:
@@ -558,11 +569,6 @@ class SwaggerReader:
                 kw["additional_properties"] = self.schema(value, where + "/additionalProperties")
             else:
                 return False
-        elif key == "x-ms-dynamic-values":
-            dropdown = self._dropdown(value, where + "/x-ms-dynamic-values")
-            if dropdown is None:
-                return False
-            kw["dropdown"] = dropdown
         elif key == "x-ms-notification-url":
             if value is not True:
                 return False
@@ -571,28 +577,192 @@ class SwaggerReader:
             return False
         return True
 
-    def _dropdown(self, value: Any, where: str) -> Dropdown | None:
-        if not isinstance(value, dict) or not _str(value.get("operationId")):
+    # -- dynamic values, lists and schemas -------------------------------------------------------------------
+    def _dynamic(self, node: dict, kw: dict[str, Any], extra: dict[str, Any], where: str) -> set[str]:
+        """Map the node's x-ms-dynamic-values / -list onto one ``Dropdown`` and its x-ms-dynamic-schema /
+        -properties onto one ``DynamicSchema`` (into ``kw``); the keys consumed. An extension the concept cannot
+        write back unchanged stays in the node's extra (``unfit``, with the reason)."""
+        consumed: set[str] = set()
+        for field_name, first, second, read in (
+                ("dropdown", "x-ms-dynamic-values", "x-ms-dynamic-list", self._dropdown),
+                ("dynamic_schema", "x-ms-dynamic-schema", "x-ms-dynamic-properties", self._dynamic_schema)):
+            if first not in node and second not in node:
+                continue
+            obj, used, why = read(node.get(first), node.get(second))
+            if obj is None:
+                continue
+            kw[field_name] = obj
+            consumed |= used
+            for key in (first, second):
+                if key in node and key not in used:
+                    extra[key] = node[key]
+                    consumed.add(key)
+                    self.keep(where, key, "unfit", why)
+            extras = (("extra", first), ("list_extra", second)) if field_name == "dropdown" else \
+                (("extra", first), ("properties_extra", second))
+            for attr, key in extras:
+                for extra_key in getattr(obj, attr):
+                    self.keep(where + pointer(key), extra_key)
+        return consumed
+
+    @staticmethod
+    def _split(value: Any, names: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], Any] | None:
+        """(fields, extra, parameters) of an x-ms-dynamic-* object; ``names``: its keys -> model fields."""
+        if not isinstance(value, dict) or not _str(value.get("operationId")) or not value["operationId"]:
             return None
         kw: dict[str, Any] = {"operation": value["operationId"]}
         extra: dict[str, Any] = {}
-        names = {k: f for k, f in FIELDS["dropdown"].items() if f in ("collection", "value", "title")}
+        params = None
         for key, item in value.items():
             if key == "operationId":
                 continue
             if key == "parameters" and isinstance(item, dict) and item:
-                kw["args"] = {k: (Ref(v["parameter"]) if isinstance(v, dict) and list(v) == ["parameter"]
-                                  and _str(v["parameter"]) else v) for k, v in item.items()}
+                params = item
             elif key in names and _str(item) and item:
                 kw[names[key]] = item
             else:
                 extra[key] = item
-        dropdown = Dropdown(**kw, extra=extra)
-        if not strict_equal(dynamic_values(dropdown), value):
+        return kw, extra, params
+
+    @staticmethod
+    def _values_args(params: dict | None) -> dict[str, Any]:
+        return {k: (Ref(v["parameter"]) if isinstance(v, dict) and list(v) == ["parameter"] and _str(v["parameter"])
+                    and v["parameter"] else v) for k, v in (params or {}).items()}
+
+    @staticmethod
+    def _list_args(params: dict | None) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
+        for k, v in (params or {}).items():
+            if isinstance(v, dict) and list(v) == ["value"]:
+                out[k] = v["value"]
+            elif isinstance(v, dict) and list(v) == ["parameterReference"] and _str(v["parameterReference"]) \
+                    and v["parameterReference"]:
+                out[k] = Ref(v["parameterReference"])
+            else:
+                return None
+        return out
+
+    @staticmethod
+    def _merge_args(values: dict | None, listed: dict | None) -> tuple[dict[str, Any] | None, str]:
+        """One ``args`` from the two spellings of the same arguments; None (and why) when they disagree."""
+        values, listed = values or {}, listed or {}
+        if list(values) != list(listed) and set(values) != set(listed):
+            return None, (f"the two pass different arguments ({', '.join(sorted(values)) or 'none'} / "
+                          f"{', '.join(sorted(listed)) or 'none'})")
+        out: dict[str, Any] = {}
+        for name, v in values.items():
+            other = listed[name]
+            if isinstance(v, dict) and list(v) == ["parameter"] and _str(v["parameter"]) and v["parameter"] \
+                    and isinstance(other, dict) and list(other) == ["parameterReference"] \
+                    and _str(other["parameterReference"]) and other["parameterReference"]:
+                ref = other["parameterReference"]
+                out[name] = Ref(v["parameter"], None if ref == v["parameter"] else ref)
+            elif isinstance(other, dict) and list(other) == ["value"] and strict_equal(other["value"], v) \
+                    and not (isinstance(v, dict) and list(v) == ["parameter"]):
+                out[name] = v
+            else:
+                return None, f"argument '{name}' is {json.dumps(v)} in one and {json.dumps(other)} in the other"
+        return out, ""
+
+    def _dropdown(self, dv: Any, dl: Any) -> tuple[Dropdown | None, set[str], str]:
+        """A Dropdown for x-ms-dynamic-values ``dv`` and x-ms-dynamic-list ``dl`` (either may be None), the keys
+        it writes back unchanged, and why the other one (if any) does not fit."""
+        values_names = {k: f for k, f in FIELDS["dropdown"].items() if f in ("collection", "value", "title")}
+        list_names = {k: f for k, f in FIELDS["dynamic_list"].items() if f in ("collection", "value", "title")}
+        why = ""
+        if dv is not None and dl is not None:
+            a, b = self._split(dv, values_names), self._split(dl, list_names)
+            if a is None or b is None:
+                why = "one of them has no operationId"
+            elif a[0] != b[0]:
+                why = ("they call different operations or read different paths of the answer "
+                       f"({json.dumps(a[0], sort_keys=True)} / {json.dumps(b[0], sort_keys=True)})")
+            else:
+                args, why = self._merge_args(a[2], b[2])
+                if args is not None:
+                    for emit in ("auto", "both"):
+                        try:
+                            dd = Dropdown(**a[0], args=args, emit=emit, extra=a[1], list_extra=b[1])
+                        except ModelError as exc:
+                            why = str(exc)
+                            continue
+                        if dd.emits_list and strict_equal(dynamic_values(dd), dv) \
+                                and strict_equal(dynamic_list(dd), dl):
+                            return dd, {"x-ms-dynamic-values", "x-ms-dynamic-list"}, ""
+                    else:
+                        why = why or "a Dropdown declaring both does not write them back unchanged"
+        if dv is not None:
+            a = self._split(dv, values_names)
+            if a is not None:
+                dd = self._try(lambda: Dropdown(**a[0], args=self._values_args(a[2]), extra=a[1]), dynamic_values, dv)
+                if dd is not None and not dd.emits_list:
+                    return dd, {"x-ms-dynamic-values"}, why
+            return None, set(), why
+        b = self._split(dl, list_names)
+        args = self._list_args(b[2]) if b is not None else None
+        if b is None or args is None:
+            return None, set(), ""
+        dd = self._try(lambda: Dropdown(**b[0], args=args, emit="list", list_extra=b[1]), dynamic_list, dl)
+        return (dd, {"x-ms-dynamic-list"}, "") if dd is not None else (None, set(), "")
+
+    def _dynamic_schema(self, ds: Any, dp: Any) -> tuple[DynamicSchema | None, set[str], str]:
+        """A DynamicSchema for x-ms-dynamic-schema ``ds`` and x-ms-dynamic-properties ``dp`` (as ``_dropdown``)."""
+        schema_names = {"value-path": "value_path"}
+        props_names = {"itemValuePath": "value_path"}
+        why = ""
+        if ds is not None and dp is not None:
+            a, b = self._split(ds, schema_names), self._split(dp, props_names)
+            if a is None or b is None:
+                why = "one of them has no operationId"
+            elif a[0]["operation"] != b[0]["operation"]:
+                why = f"they call different operations ({a[0]['operation']} / {b[0]['operation']})"
+            else:
+                args, why = self._merge_args(a[2], b[2])
+                if args is not None:
+                    try:
+                        both = DynamicSchema(**a[0], args=args, emit="both", extra=a[1], properties_extra=b[1])
+                    except ModelError as exc:
+                        why, both = str(exc), None
+                    if both is not None and strict_equal(dynamic_schema(both), ds) \
+                            and strict_equal(dynamic_properties(both), dp):
+                        return both, {"x-ms-dynamic-schema", "x-ms-dynamic-properties"}, ""
+                    if both is not None:
+                        why = (f"itemValuePath {json.dumps(dp.get('itemValuePath'))} is not value-path "
+                               f"{json.dumps(ds.get('value-path'))} without a trailing 'properties'")
+        if ds is not None:
+            a = self._split(ds, schema_names)
+            if a is None:
+                return None, set(), why
+            found = self._try(lambda: DynamicSchema(**a[0], args=self._values_args(a[2]), extra=a[1]),
+                              dynamic_schema, ds)
+            return (found, {"x-ms-dynamic-schema"}, why) if found is not None else (None, set(), why)
+        b = self._split(dp, props_names)
+        args = self._list_args(b[2]) if b is not None else None
+        if b is None or args is None:
+            return None, set(), ""
+        path = b[0].get("value_path")
+        if path is not None and (path == "properties" or path.endswith("/properties")):
+            b[0]["value_path"] = path + "/properties"  # itemValuePath is value_path without one trailing 'properties'
+        found = self._try(lambda: DynamicSchema(**b[0], args=args, emit="properties", properties_extra=b[1]),
+                          dynamic_properties, dp)
+        return (found, {"x-ms-dynamic-properties"}, "") if found is not None else (None, set(), "")
+
+    @staticmethod
+    def _try(build, emit, original: Any) -> Any:
+        """``build()`` when it succeeds and ``emit`` gives ``original`` back; else None."""
+        try:
+            obj = build()
+        except ModelError:
             return None
-        for key in extra:
-            self.keep(where, key)
-        return dropdown
+        return obj if strict_equal(emit(obj), original) else None
+
+    def _trigger_metadata(self, value: Any, node: dict, where: str) -> TriggerMetadata | None:
+        if not isinstance(value, dict) or node.get("x-ms-trigger") not in ("single", "batch"):
+            return None
+        found = self._try(lambda: TriggerMetadata(kind=value.get("kind"), mode=value.get("mode"),
+                                                  extra={k: v for k, v in value.items() if k not in ("kind", "mode")}),
+                          trigger_metadata, value)
+        return found
 
 
 def read_swagger(doc: Any) -> tuple[Connector, list[Kept]]:

@@ -8,12 +8,13 @@ are reused by reference: they are ordinary Python values.
 from .base import ModelError
 from .checks import check, ensure_valid, path_variables
 from .connector import (ApiKey, BasicAuth, Connector, Contact, Imported, OAuth2, Operation, Readme, Throttling,
-                        operations_in)
+                        TriggerMetadata, operations_in)
 from .loader import load_model
 from .schema import (
     UNSET,
     Definition,
     Dropdown,
+    DynamicSchema,
     Field,
     Parameter,
     Ref,
@@ -36,9 +37,9 @@ from .transforms import SUBSCRIPTION_ID, CorrelationIdHeader, WebhookLocation, s
 
 __all__ = [
     "SUBSCRIPTION_ID", "CorrelationIdHeader", "Readme", "WebhookLocation", "script_operation_ids",
-    "ModelError", "Imported", "operations_in", "UNSET", "ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "Field", "OAuth2",
+    "ModelError", "Imported", "operations_in", "UNSET", "ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "DynamicSchema", "Field", "OAuth2",
     "Operation", "Parameter",
-    "Ref", "Response", "Schema", "Throttling", "array", "array_of", "body", "boolean", "check", "ensure_valid",
+    "Ref", "Response", "Schema", "Throttling", "TriggerMetadata", "array", "array_of", "body", "boolean", "check", "ensure_valid",
     "header", "integer", "load_model", "obj", "object_schema", "path", "path_variables", "query", "reusing",
     "string",
 ]

@@ -12,12 +12,12 @@ operation with a body (PP1041 get-with-body), an internal required parameter or 
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..errors import DeclarationError
 from ..swaggerdoc import path_variables
 from .connector import Connector, Operation
-from .schema import UNSET, Definition, Dropdown, Parameter, Ref, Schema
+from .schema import UNSET, Definition, Dropdown, DynamicSchema, Parameter, Ref, Schema
 from .transforms import check_transforms
 
 
@@ -101,17 +101,94 @@ def _check_operation(op: Operation, by_id: dict[str, Operation], connector: Conn
         if p.name == "connectionId":
             out.append(f"{where}: the parameter name 'connectionId' is reserved by the platform; rename it.")
 
-    for p in op.parameters:
-        for node, place in _walk(p, f"parameter '{p.name}'"):
+    places: list[tuple[Any, str]] = [(p, f"parameter '{p.name}'") for p in op.parameters]
+    places += [(r.schema, f"response '{r.status}'") for r in op.responses]
+    if op.notification is not None:
+        places.append((op.notification, "notification"))
+    refs = _References(op)
+    for root, name in places:
+        for node, place in _walk(root, name):
             if node.dropdown is not None:
-                out.extend(_check_dropdown(op, node.dropdown, place, by_id))
+                out.extend(_check_dropdown(op, node.dropdown, place, by_id, refs))
+            if node.dynamic_schema is not None:
+                out.extend(_check_dynamic_schema(op, node.dynamic_schema, place, by_id, refs))
     if op.webhook_delete is not None and op.webhook_delete.id not in by_id:
         out.append(f"{where}: its webhook delete operation '{op.webhook_delete.id}' is not declared in the "
                    "connector; add it to operations.")
     return out
 
 
-def _check_dropdown(op: Operation, dd: Dropdown, place: str, by_id: dict[str, Operation]) -> list[str]:
+class _References:
+    """What a ``Ref`` in a dropdown's or dynamic schema's arguments may name in operation ``op``, as the platform
+    resolves it (``connector validate``'s PP1076 reads the swagger the same way):
+
+    - ``Ref.parameter`` (x-ms-dynamic-values / -schema ``{"parameter": ...}``): a parameter, or a body property by
+      name at any depth or by its dotted path from the body's root;
+    - ``Ref.path`` (x-ms-dynamic-list / -properties ``{"parameterReference": ...}``): a parameter, or a path into
+      it, slash-separated from the parameter's name (``body/client/id``)."""
+
+    def __init__(self, op: Operation):
+        self.op = op
+        self._names: set[str] | None = None
+        self._paths: set[str] | None = None
+
+    def names(self) -> set[str]:
+        if self._names is None:
+            self._names = {p.name for p in self.op.parameters} | _body_names(self.op)
+        return self._names
+
+    def paths(self) -> set[str]:
+        if self._paths is None:
+            self._paths = {p.name for p in self.op.parameters}
+            body = self.op.body
+            if body is not None:
+                self._paths |= {f"{body.name}/{path}" for path in _slash_paths(body)}
+        return self._paths
+
+    def problems(self, where: str, arg: str, value: Ref, values: bool, listed: bool) -> list[str]:
+        out = []
+        op = self.op
+        if values and value.parameter not in self.names():
+            out.append(f"{where}: the argument '{arg}' refers to parameter '{value.parameter}', which operation "
+                       f"'{op.id}' does not have; refer to one of: "
+                       + (", ".join(p.name for p in op.parameters) or "none") + " (or a body property).")
+        if listed and (value.reference is not None or not values) and value.path not in self.paths():
+            out.append(f"{where}: the argument '{arg}' has the reference '{value.path}', which is no parameter of "
+                       f"operation '{op.id}' nor a path into one; write the parameter's name, then the properties "
+                       "inside it, slash-separated (e.g. "
+                       + (f"'{op.body.name}/<property>'" if op.body is not None else "'<parameter>'") + ").")
+        return out
+
+
+def _slash_paths(body: Parameter) -> set[str]:
+    """Every property path below the body, slash-separated (array items keep their array's path)."""
+    out: set[str] = set()
+    stack: list[tuple[Schema | Definition | None, str]] = [(body.schema, "")]
+    seen: set[tuple[int, str]] = set()
+    while stack:
+        node, prefix = stack.pop()
+        if isinstance(node, Definition):
+            node = node.schema
+        if not isinstance(node, Schema) or (id(node), prefix) in seen or prefix.count("/") > 32:
+            continue
+        seen.add((id(node), prefix))
+        for prop in node.properties or ():
+            out.add(prefix + prop.name)
+            stack.append((prop, prefix + prop.name + "/"))
+        if node.items is not None:
+            stack.append((node.items, prefix))
+        if node.definition is not None:
+            stack.append((node.definition, prefix))
+    return out
+
+
+def _target_has(target: Operation, arg: str) -> bool:
+    """Whether the called operation takes argument ``arg`` (a parameter, or a path into one: ``body/name``)."""
+    return target.parameter(arg) is not None or ("/" in arg and target.parameter(arg.split("/")[0]) is not None)
+
+
+def _check_dropdown(op: Operation, dd: Dropdown, place: str, by_id: dict[str, Operation],
+                    refs: "_References") -> list[str]:
     where = f"operation '{op.id}', {place}"
     target = by_id.get(dd.operation_id)
     out: list[str] = []
@@ -125,18 +202,35 @@ def _check_dropdown(op: Operation, dd: Dropdown, place: str, by_id: dict[str, Op
             out.append(f"{where}: the dropdown's operation object differs from the declared '{target.id}'; "
                        "pass the declared operation itself.")
     for arg, value in dd.args.items():
-        if target.parameter(arg) is None:
+        if not _target_has(target, arg):
             out.append(f"{where}: the dropdown passes '{arg}' but operation '{target.id}' has no parameter of that "
                        "name; use one of: " + ", ".join(p.name for p in target.parameters) + ".")
-        if isinstance(value, Ref) and op.parameter(value.parameter) is None \
-                and value.parameter not in _body_names(op):
-            out.append(f"{where}: the dropdown argument '{arg}' refers to parameter '{value.parameter}', which "
-                       f"operation '{op.id}' does not have; refer to one of: "
-                       + (", ".join(p.name for p in op.parameters) or "none") + ".")
+        if isinstance(value, Ref):
+            out.extend(refs.problems(f"{where}: the dropdown", arg, value, dd.emits_values, dd.emits_list))
     for p in target.parameters:
-        if p.required and p.name not in dd.args and p.default is UNSET:
+        if p.required and p.name not in dd.args and p.default is UNSET \
+                and not any(a.startswith(p.name + "/") for a in dd.args):
             out.append(f"{where}: operation '{target.id}' requires '{p.name}', which the dropdown does not pass "
                        "and which has no default; add it to args.")
+    return out
+
+
+def _check_dynamic_schema(op: Operation, ds: DynamicSchema, place: str, by_id: dict[str, Operation],
+                          refs: "_References") -> list[str]:
+    where = f"operation '{op.id}', {place}"
+    target = by_id.get(ds.operation_id)
+    if target is None:
+        known = ", ".join(sorted(by_id)) or "none"
+        return [f"{where}: the dynamic schema calls operation '{ds.operation_id}', which is not declared; add it to "
+                f"the connector's operations (declared: {known})."]
+    out: list[str] = []
+    if not isinstance(ds.operation, str) and ds.operation is not target and ds.operation != target:
+        out.append(f"{where}: the dynamic schema's operation object differs from the declared '{target.id}'; "
+                   "pass the declared operation itself.")
+    for arg, value in ds.args.items():
+        if isinstance(value, Ref):
+            out.extend(refs.problems(f"{where}: the dynamic schema", arg, value, ds.emit != "properties",
+                                     ds.emit != "schema"))
     return out
 
 

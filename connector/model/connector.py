@@ -7,9 +7,29 @@ from dataclasses import field, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal, Mapping, Union
 
-from .base import ModelError, model, place
+from .base import ModelError, model, place, refuse_overrides
 from .schema import Definition, Parameter, Response, Schema, Visibility, _refuse_set
 from .transforms import CorrelationIdHeader, Transform, WebhookLocation
+
+
+@model
+class TriggerMetadata:
+    """``x-ms-trigger-metadata`` of a trigger: how the platform runs it. A polling trigger (the platform calls it
+    on a schedule, the answer's ``Location`` and ``Retry-After`` say where and when to ask next) is
+    ``TriggerMetadata(kind="query", mode="polling")``, the defaults; ``extra`` adds keys verbatim."""
+
+    _noun = "trigger metadata"
+
+    kind: str = "query"
+    mode: str = "polling"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def _check(self) -> None:
+        for name in ("kind", "mode"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise ModelError(f"trigger metadata: {name}={getattr(self, name)!r} must be a non-empty string "
+                                 "(a polling trigger: kind='query', mode='polling').")
+        refuse_overrides(self, self.extra, {"kind": "kind", "mode": "mode"})
 
 
 @model
@@ -31,6 +51,7 @@ class Operation:
     deprecated: bool = False
     trigger: Literal["single", "batch"] | None = None
     trigger_hint: str | None = None
+    trigger_metadata: TriggerMetadata | None = None  # trigger only: x-ms-trigger-metadata (polling)
     notification: Schema | None = None  # webhook payload: x-ms-notification-content on the path item
     notification_description: str | None = None
     webhook_delete: "Operation | None" = None  # trigger only: the operation that removes a subscription
@@ -54,6 +75,12 @@ class Operation:
         if self.webhook_delete is not None and not isinstance(self.webhook_delete, Operation):
             raise ModelError(f"{place(self)}: webhook_delete={self.webhook_delete!r} is not an Operation; pass the "
                              "Operation that deletes a subscription.")
+        if self.trigger_metadata is not None and not isinstance(self.trigger_metadata, TriggerMetadata):
+            raise ModelError(f"{place(self)}: trigger_metadata={self.trigger_metadata!r} is not a TriggerMetadata; "
+                             "write trigger_metadata=TriggerMetadata(kind='query', mode='polling').")
+        if self.trigger_metadata is not None and not self.trigger:
+            raise ModelError(f"{place(self)}: trigger_metadata applies to triggers only; set trigger='single' or "
+                             "'batch', or remove trigger_metadata.")
         if self.webhook_delete is not None and not self.trigger:
             raise ModelError(f"{place(self)}: webhook_delete applies to triggers only; set trigger='single' or "
                              "'batch', or remove webhook_delete.")

@@ -47,18 +47,42 @@ SchemaType = Literal["string", "number", "integer", "boolean", "array", "object"
 
 @dataclass(frozen=True)
 class Ref:
-    """Inside a dropdown's arguments: take the value of another parameter of the calling operation."""
+    """Inside a dropdown's or a dynamic schema's arguments: take the value of another parameter of the calling
+    operation.
+
+    ``parameter`` is what ``x-ms-dynamic-values`` / ``x-ms-dynamic-schema`` write (``{"parameter": ...}``): a
+    parameter's name, a body property's name (a sibling of the dropdown's property, or one at any depth) or its
+    dotted path from the body's root (``client.id``). ``reference`` is the full path ``x-ms-dynamic-list`` /
+    ``x-ms-dynamic-properties`` write (``{"parameterReference": ...}``): the parameter's name, then the
+    properties inside it, slash-separated (``body/client/id``); ``None``: the same as ``parameter``. Giving a
+    ``reference`` makes a dropdown emit ``x-ms-dynamic-list`` too (``Dropdown.emit="auto"``)."""
 
     parameter: str
+    reference: str | None = None
+
+    @property
+    def path(self) -> str:
+        """What ``parameterReference`` says: ``reference``, else ``parameter``."""
+        return self.reference if self.reference is not None else self.parameter
+
+
+DropdownEmit = Literal["auto", "values", "list", "both"]
 
 
 @model
 class Dropdown:
-    """``x-ms-dynamic-values``: the designer fills a parameter from another operation's answer.
+    """``x-ms-dynamic-values`` (and ``x-ms-dynamic-list``): the designer fills a parameter from another
+    operation's answer.
 
     ``operation`` is the Operation object itself (or its operationId); ``args`` maps the called
     operation's parameter names to literals or ``Ref("OtherParameter")``. ``collection``, ``value`` and
     ``title`` are slash-separated paths into the answer (``value=None``: the answer's items are the values).
+
+    ``emit`` says which extensions carry it; both are written from this one declaration, so they agree:
+    ``"auto"`` writes ``x-ms-dynamic-values``, plus ``x-ms-dynamic-list`` when an argument is a ``Ref`` with a
+    ``reference`` into a parameter (a body property: the platform needs the list form to resolve it);
+    ``"both"`` always writes both, ``"values"`` or ``"list"`` only the one. ``list_extra``: keys written
+    verbatim into ``x-ms-dynamic-list`` (``extra``: into ``x-ms-dynamic-values``).
     """
 
     operation: Any  # Operation | str; Any to avoid an import cycle
@@ -66,17 +90,128 @@ class Dropdown:
     title: str | None = None
     collection: str | None = None
     args: Mapping[str, Any] = field(default_factory=dict)
+    emit: DropdownEmit = "auto"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    list_extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def operation_id(self) -> str:
         return self.operation if isinstance(self.operation, str) else self.operation.id
 
+    @property
+    def emits_values(self) -> bool:
+        return self.emit != "list"
+
+    @property
+    def emits_list(self) -> bool:
+        if self.emit == "auto":
+            return any(isinstance(v, Ref) and v.reference is not None for v in self.args.values())
+        return self.emit in ("list", "both")
+
     def _check(self) -> None:
         if not isinstance(self.operation, str) and not isinstance(getattr(self.operation, "id", None), str):
             raise ModelError(f"dropdown: operation={self.operation!r} is neither an Operation nor an "
                              "operationId; pass the Operation that lists the values.")
+        _check_args(self.args, "dropdown")
+        if self.extra and not self.emits_values:
+            raise ModelError("dropdown: extra adds keys to x-ms-dynamic-values, which emit='list' does not write; "
+                             "move them to list_extra or drop them.")
+        if self.list_extra and not self.emits_list:
+            raise ModelError("dropdown: list_extra adds keys to x-ms-dynamic-list, which this dropdown does not "
+                             "write; set emit='both' or drop list_extra.")
         _refuse_set(self, "dropdown")
+        refuse_overrides(self, self.list_extra, {key: name for name, key in KEYS["dynamic_list"].items()
+                                                 if _is_set(getattr(self, name))})
+
+
+DynamicSchemaEmit = Literal["schema", "properties", "both"]
+
+
+@model
+class DynamicSchema:
+    """``x-ms-dynamic-schema`` (and ``x-ms-dynamic-properties``): the designer asks another operation for the
+    shape of this schema while the flow is designed (a form's fields, a table's columns).
+
+    ``operation`` is the Operation object (or its operationId); ``args`` maps its parameter names to literals
+    or ``Ref(...)`` (as a dropdown's do); ``value_path`` is the slash-separated path into its answer where the
+    schema sits (``None``: the answer is the schema). ``emit`` says which extensions carry it: ``"schema"``
+    (``x-ms-dynamic-schema``: ``operationId``, ``parameters``, ``value-path``), ``"properties"``
+    (``x-ms-dynamic-properties``: ``parameters`` as ``{"value": ...}`` / ``{"parameterReference": ...}``,
+    ``itemValuePath`` = ``value_path`` without a trailing ``properties``), or ``"both"``, written from this one
+    declaration. ``extra`` / ``properties_extra``: keys written verbatim into the one or the other.
+    """
+
+    _noun = "dynamic schema"
+
+    operation: Any  # Operation | str
+    value_path: str | None = None
+    args: Mapping[str, Any] = field(default_factory=dict)
+    emit: DynamicSchemaEmit = "schema"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    properties_extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def operation_id(self) -> str:
+        return self.operation if isinstance(self.operation, str) else self.operation.id
+
+    @property
+    def item_value_path(self) -> str | None:
+        """``itemValuePath`` of ``x-ms-dynamic-properties``: ``value_path`` without a trailing ``properties``."""
+        path = self.value_path
+        if path == "properties":
+            return None
+        if path is not None and path.endswith("/properties"):
+            return path[: -len("/properties")]
+        return path
+
+    def _check(self) -> None:
+        if not isinstance(self.operation, str) and not isinstance(getattr(self.operation, "id", None), str):
+            raise ModelError(f"dynamic schema: operation={self.operation!r} is neither an Operation nor an "
+                             "operationId; pass the Operation that answers with the schema.")
+        _check_args(self.args, "dynamic schema")
+        if self.extra and self.emit == "properties":
+            raise ModelError("dynamic schema: extra adds keys to x-ms-dynamic-schema, which emit='properties' does "
+                             "not write; move them to properties_extra or drop them.")
+        if self.properties_extra and self.emit == "schema":
+            raise ModelError("dynamic schema: properties_extra adds keys to x-ms-dynamic-properties, which "
+                             "emit='schema' does not write; set emit='both' or drop properties_extra.")
+        _refuse_set(self, "dynamic_schema")
+        refuse_overrides(self, self.properties_extra, {key: name for name, key in KEYS["dynamic_properties"].items()
+                                                       if _is_set(getattr(self, name))})
+
+
+DYNAMIC_FIELDS = ("dropdown", "dynamic_schema")  # each writes one or two keys, depending on its emit
+
+
+def dynamic_keys(schema: "Schema") -> dict[str, str]:
+    """The x-ms-dynamic-* keys a schema's dropdown and dynamic schema write -> the field that writes them."""
+    out: dict[str, str] = {}
+    dd, ds = schema.dropdown, schema.dynamic_schema
+    if dd is not None:
+        if dd.emits_values:
+            out["x-ms-dynamic-values"] = "dropdown"
+        if dd.emits_list:
+            out["x-ms-dynamic-list"] = "dropdown"
+    if ds is not None:
+        if ds.emit != "properties":
+            out["x-ms-dynamic-schema"] = "dynamic_schema"
+        if ds.emit != "schema":
+            out["x-ms-dynamic-properties"] = "dynamic_schema"
+    return out
+
+
+def _refuse_dynamic(owner: Any, schema: "Schema", extra: Mapping[str, Any]) -> None:
+    if extra and (schema.dropdown is not None or schema.dynamic_schema is not None):
+        refuse_overrides(owner, extra, dynamic_keys(schema))
+
+
+def _check_args(args: Mapping[str, Any], what: str) -> None:
+    for name, value in args.items():
+        if isinstance(value, Ref) and not (isinstance(value.parameter, str) and value.parameter
+                                           and (value.reference is None or
+                                                (isinstance(value.reference, str) and value.reference))):
+            raise ModelError(f"{what}: args[{name!r}] is {value!r}; a Ref names a parameter (a non-empty string) "
+                             "and, optionally, reference='<parameter>/<property>/...'.")
 
 
 def _is_set(value: Any) -> bool:
@@ -115,6 +250,7 @@ class Schema:
     properties: tuple["Field", ...] | None = None
     additional_properties: Union["Schema", "Definition", bool, None] = None
     notification_url: bool = False
+    dynamic_schema: DynamicSchema | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     # A node that refers to a named schema (``$ref: #/definitions/<name>``) and may add keywords beside it,
     # e.g. a property ``Field(name="owner", definition=USER)``. A bare reference is the Definition itself.
@@ -130,7 +266,8 @@ class Schema:
                                  "property with string(...), integer(...), obj(...) or Field(name=..., ...).")
         if self.min_items is not None and (not isinstance(self.min_items, int) or self.min_items < 0):
             raise ModelError(f"{place(self)}: min_items={self.min_items!r} must be a whole number >= 0.")
-        _refuse_set(self, "schema")
+        _refuse_set(self, "schema", skip=DYNAMIC_FIELDS)
+        _refuse_dynamic(self, self, self.extra)
         if self.properties is not None and "properties" in self.extra:
             raise ModelError(f"{place(self)}: extra sets 'properties', which properties= already writes; drop it "
                              "from extra.")
@@ -208,7 +345,8 @@ class Parameter:
         _refuse_set(self, "parameter", skip=("name", "location", "required"))
         if self.location != "body" and self.schema is not None and self.extra:
             refuse_overrides(self, self.extra, {key: name for name, key in KEYS["schema"].items()
-                                                if _is_set(getattr(self.schema, name))})
+                                                if name not in DYNAMIC_FIELDS and _is_set(getattr(self.schema, name))})
+            _refuse_dynamic(self, self.schema, self.extra)
 
     # The value's keywords, read through the schema (None / UNSET when the parameter has no schema).
     @property

@@ -148,7 +148,8 @@ rule("PP1074", "dynamic-shape", "error",
 rule("PP1075", "dynamic-operation-unknown", "error", "An x-ms-dynamic-*/x-ms-notification operationId names no operation.",
      "Use the operationId of an existing operation.")
 rule("PP1076", "dynamic-parameter-unknown", "error",
-     "A {parameter: X} / parameterReference in a dynamic extension names no parameter of the calling operation.",
+     "A {parameter: X} / parameterReference in a dynamic extension names no parameter of the calling operation (a "
+     "parameterReference: no parameter, or no property at its slash-separated path inside one).",
      "Reference a parameter that the operation declares.")
 rule("PP1077", "dynamic-schema-on-body", "error", "x-ms-dynamic-schema sits on a body parameter instead of its schema.",
      "Move x-ms-dynamic-schema into the parameter's schema.")

@@ -476,8 +476,10 @@ class SwaggerChecker:
         names = {p.get("name") for p, _, _ in params}
         body_names = set(names)
         bodies = [p for p, _, _ in params if p.get("in") == "body"]
+        self.reference_paths = set(names)  # what a parameterReference may name: a parameter or a path into one
         for b in bodies:
             self.collect_property_names(b.get("schema"), body_names)
+            self.collect_property_paths(b.get("schema"), str(b.get("name")) + "/", self.reference_paths)
         forms = [p for p, _, _ in params if p.get("in") == "formData"]
         if len(bodies) > 1 or (bodies and forms):
             self.report("PP1056", optr, f"operation {label} has {len(bodies)} body and {len(forms)} formData parameters")
@@ -526,6 +528,10 @@ class SwaggerChecker:
             resp, rptr = self.resolve(resp, pointer("paths", path, method, "responses", code))
             if isinstance(resp, dict) and "schema" in resp:
                 self.walk_schema(resp.get("schema"), rptr + "/schema", op, label, body_names, None)
+        content = _d(item.get("x-ms-notification-content")) if isinstance(op.get("x-ms-trigger"), str) else {}
+        if self.has_dynamic and "schema" in content:  # the webhook payload's dynamic schemas name the trigger's parameters
+            self.check_dynamic_below(content["schema"], pointer("paths", path, "x-ms-notification-content", "schema"),
+                                     body_names, label)
         if isinstance(op.get("x-ms-trigger"), str) and method != "get":
             self.check_webhook(path, method, op, item, optr, label, bodies)
 
@@ -546,6 +552,25 @@ class SwaggerChecker:
                 stack.append((v, prefix + k + "."))
             if "items" in node:
                 stack.append((node["items"], prefix))
+
+    def collect_property_paths(self, schema: Any, root: str, out: set) -> None:
+        """Every property path below ``schema``, slash-separated after ``root`` (``body/client/id``): what an
+        x-ms-dynamic-list / -properties parameterReference may name inside a body (array items keep their array's
+        path), as the model's declaration check reads it."""
+        stack, seen = [(schema, root)], set()
+        while stack:
+            raw, prefix = stack.pop()
+            node, _ = self.resolve(raw, "")
+            if not isinstance(node, dict) or (id(node), prefix) in seen or prefix.count("/") > 33:
+                continue
+            seen.add((id(node), prefix))
+            for k, v in _d(node.get("properties")).items():
+                out.add(prefix + k)
+                stack.append((v, prefix + k + "/"))
+            if "items" in node:
+                stack.append((node["items"], prefix))
+
+    reference_paths: set = set()
 
     def filled_by_platform(self, node: dict) -> bool:
         """True for values nobody types and nobody needs a default for: the webhook callback URL (the platform
@@ -626,14 +651,34 @@ class SwaggerChecker:
         for key, spec in params.items():
             if not isinstance(spec, dict):
                 continue
-            ref = None
-            if isinstance(spec.get("parameter"), str):
-                ref = spec["parameter"]
-            elif isinstance(spec.get("parameterReference"), str):
-                ref = spec["parameterReference"].split("/")[0]
-            if ref is not None and ref not in names:
-                self.report("PP1076", f"{ptr}/parameters/{key.replace('~', '~0').replace('/', '~1')}",
-                            f"{ext} passes parameter {show(ref)}, which operation {label} does not declare")
+            kptr = f"{ptr}/parameters/{key.replace('~', '~0').replace('/', '~1')}"
+            if isinstance(spec.get("parameter"), str) and spec["parameter"] not in names:
+                self.report("PP1076", kptr, f"{ext} passes parameter {show(spec['parameter'])}, which operation "
+                            f"{label} does not declare")
+            elif isinstance(spec.get("parameterReference"), str) \
+                    and spec["parameterReference"] not in self.reference_paths:
+                ref = spec["parameterReference"]
+                what = "declare" if ref.split("/")[0] not in self.reference_paths else "have at that path"
+                self.report("PP1076", kptr, f"{ext} passes parameterReference {show(ref)}, which operation {label} "
+                            f"does not {what} (a parameter, or the parameter's name then the properties inside it, "
+                            "slash-separated)")
+
+    def check_dynamic_below(self, schema: Any, ptr: str, names: set, label: str) -> None:
+        """The dynamic extensions of every node below ``schema`` (only those: its other checks are the action's)."""
+        stack, seen = [(schema, ptr)], set()
+        while stack:
+            raw, nptr = stack.pop()
+            node, nptr = self.resolve(raw, nptr)
+            if not isinstance(node, dict) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            for ext in ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema", "x-ms-dynamic-properties"):
+                if ext in node:
+                    self.check_dynamic(ext, node[ext], nptr + "/" + ext, names, label)
+            for k, v in _d(node.get("properties")).items():
+                stack.append((v, nptr + "/properties/" + k.replace("~", "~0").replace("/", "~1")))
+            if "items" in node:
+                stack.append((node["items"], nptr + "/items"))
 
     def walk_schema(self, schema: Any, ptr: str, op: dict, label: str, names: set, chain: list | None) -> None:
         """Schema checks, following $refs once per operation, with an explicit stack (a schema nested thousands of
