@@ -135,12 +135,15 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose importer writes the modules")
     parser.add_argument("--save", type=Path, help="write each module here (<group>__<connector>.py)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N folders (a quick check)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
     folders = sorted(p.parent for p in args.corpus.glob("*/*/apiDefinition.swagger.json"))
     if not folders:
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
+    if args.limit:
+        folders = folders[: args.limit]
     sys.setrecursionlimit(20000)
     signatures = constructors()
     totals = {"modules": 0, "lines": 0, "numbered": 0, "defaults": 0, "incomplete_import": 0}

@@ -53,11 +53,18 @@ HELPERS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "query": ({"location": "query"}, ("name",)),
     "body": ({"location": "body"}, ("schema",)),
 }
-MODEL_NAMES = ("ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "DynamicSchema", "Field",
-               "Imported", "OAuth2", "Operation", "Parameter", "Ref", "Response", "Schema", "Throttling",
-               "TriggerMetadata", "UNSET", "array", "array_of",
-               "body", "boolean", "header", "integer", "obj", "object_schema", "path", "query", "reusing",
-               "string")
+def _constructors() -> tuple[str, ...]:
+    """Every name of ``connector.model`` that declares something: its types, its short constructors and its
+    marker values (``UNSET``). The written module imports them all, so an edit never needs a new import."""
+    from .. import model
+    from ..model.schema import Marker
+
+    return tuple(sorted(n for n in model.__all__ if is_dataclass(getattr(model, n))
+                        or isinstance(getattr(model, n), Marker)
+                        or getattr(getattr(model, n), "__module__", None) == short.__name__))
+
+
+MODEL_NAMES = _constructors()
 RESERVED = set(MODEL_NAMES) | set(keyword.kwlist) | set(dir(builtins)) | {"connector", "annotations", "Path",
                                                                            "SCRIPT_SOURCE"}
 
@@ -475,10 +482,7 @@ class ModuleWriter:
         blocks = ['"""' + doc + '\n"""']
         if self.script_file or self.files:
             blocks.append("from pathlib import Path")
-        names = sorted(self.used_names)
-        single = "from connector.model import " + ", ".join(names)
-        blocks.append(single if len(single) <= fmt.WIDTH else fmt.render(
-            fmt.Bracketed("from connector.model import (", ")", [("", Atom(n)) for n in names], collection=True)))
+        blocks.append(fmt.import_line("connector.model", MODEL_NAMES))
         if self.script_file:  # bytes, not text: the script's line endings stay as they are
             blocks.append(f"SCRIPT_SOURCE = (Path(__file__).parent / {fmt.string(self.script_file)}).read_bytes()"
                           '.decode("utf-8")')
