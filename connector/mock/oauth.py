@@ -146,7 +146,7 @@ class AuthorizationServer:
         if params.get("response_type") != "code":
             return back(error="unsupported_response_type", error_description="only response_type=code is supported")
         scopes = self.grantable(params.get("scope"))
-        if not scopes:
+        if not scopes and self.scopes:  # a connector that declares no scopes grants a token without any
             return back(error="invalid_scope",
                         error_description="none of the requested scopes is one of the connector's scopes")
         method = params.get("code_challenge_method", "plain" if params.get("code_challenge") else "")

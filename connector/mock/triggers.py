@@ -178,7 +178,7 @@ class Triggers:
             if not self.delete(sub_id):
                 raise ApiError(404, "not_found", f"there is no webhook subscription {sub_id!r} (deleted already, or "
                                "never registered)", parameter=last)
-            return None, None
+            return None, self.generic.empty_answer(call)
         return handle
 
     def delete(self, sub_id: str) -> bool:
