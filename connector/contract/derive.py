@@ -189,6 +189,9 @@ def _seed_option(folder: ConnectorFolder, op: OperationSpec, dd: Any, records: d
     concrete = "/".join(str(values[m.group(1)]) if (m := _PARAM.match(s)) else s for s in helper.path.split("/"))
     target = _target_schema(folder, op, dd.target)
     value = target["enum"][0] if target.get("enum") else make(target)
+    shape = Shape.of(op)
+    if shape.record and dd.target == (shape.id_param,) and shape.prefix in memory.records:
+        value = memory.records[shape.prefix].id  # the dropdown picks a record: the one seeded
     if isinstance(value, (dict, list)) or value is None:
         return
     existing = records.setdefault(concrete, [])
