@@ -31,7 +31,7 @@ if not CORPUS.is_dir():
     CORPUS = Path("/work/shared/corpus")
 
 # (corpus folder, what it covers). Keep every kind covered when changing the list.
-C, U = "certified-connectors/", "custom-connectors/"
+C, U, I = "certified-connectors/", "custom-connectors/", "independent-publisher-connectors/"
 CONNECTORS: list[tuple[str, str]] = [
     (C + "Datablend", "OAuth 2.0 (oauth2), basePath /, lists, create"),
     (C + "Yeelight", "OAuth 2.0 (oauth2generic template)"),
@@ -51,6 +51,19 @@ CONNECTORS: list[tuple[str, str]] = [
     (C + "DomainToolsIrisEnrich", "basic"),
     (C + "Jupyrest", "none, dynamic values, dynamic schema"),
     (C + "DataMotion", "none, delete with 204"),
+    (C + "HitHorizons", "API key header"),
+    (C + "HubPlanner", "API key header"),
+    (C + "LeadDesk", "API key in the query"),
+    (C + "Repfabric Lead Loader", "basic"),
+    (C + "KnowledgeLakeRPA", "none, lists"),
+    (U + "Infobip", "basic, webhook trigger"),
+    (I + "1pt", "none"),
+    (I + "Affirmations", "none"),
+    (I + "Coinbase", "none"),
+    (I + "AADInvitationManager", "OAuth 2.0 (oauth2)"),
+    (I + "Abstract Holidays", "API key in the query, lists"),
+    (I + "Calendarific", "API key in the query, lists"),
+    (I + "AMEE Open Business", "basic, lists"),
 ]
 # CI (tests/contract/test_contract_corpus.py): one per kind of authentication, a webhook and a polling trigger
 LEAN: tuple[str, ...] = (C + "Datablend", C + "Eigen Events Connector", C + "Feathery Forms", C + "SMSLink",

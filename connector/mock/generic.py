@@ -131,8 +131,12 @@ def _over(example: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     converted when it converts (a path's "5" for an integer), else the example's value stays."""
     merged = {**example, **record}
     for k, v in example.items():
-        if k in record and isinstance(v, (bool, int, float, str)) and not _is_type(merged[k], _kind(v)):
+        if k not in record or v is None:
+            continue
+        if isinstance(v, (bool, int, float, str)) and not _is_type(merged[k], _kind(v)):
             merged[k] = _coerce(merged[k], v)
+        elif isinstance(v, (dict, list)) and not isinstance(merged[k], type(v)):
+            merged[k] = v  # an object or array the request gave as something else
     return merged
 
 

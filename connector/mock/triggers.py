@@ -142,7 +142,11 @@ class Triggers:
                 reason = self.settings.callback_allowed(url)
                 if reason is not None:
                     raise ApiError(400, "invalid_request", f"{where}: {short(url)} {reason}", pointer=where)
-            sub_id = new_id()
+            example = self.generic.examples(call.operation_id)
+            declared = next((v for k, v in example.items() if str(k).lower() == hook.id_field.lower()), None) \
+                if isinstance(example, dict) else None
+            numeric = isinstance(declared, int) and not isinstance(declared, bool)  # the answer's id is an integer
+            sub_id = str(time.time_ns() // 1000 % 10**15) if numeric else new_id()
             params = {k: v for k, v in call.params.items() if isinstance(v, (str, int, float, bool))}
             with self.store.tx() as c:
                 c.execute("INSERT INTO hooks VALUES (?, ?, ?, ?, ?)",
@@ -151,7 +155,7 @@ class Triggers:
             record = {**body, hook.id_field.lower(): sub_id}
             answer = self.generic.answer(call, record)
             if isinstance(answer, dict):
-                answer[hook.id_field.lower()] = sub_id
+                answer[hook.id_field.lower()] = int(sub_id) if numeric else sub_id
             return None, answer, [(b"location", self.location(hook, sub_id, call.params).encode())]
         return handle
 
