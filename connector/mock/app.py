@@ -171,6 +171,10 @@ class MockApp:
                     generic=self.behaviour, shape=lambda schema: compile_shape(schema, compiler_resolve),
                     compile_check=lambda schema: checks.compile(schema) if schema else (lambda v: []),
                     example=lambda schema: schema_example(schema, compiler_resolve))
+            from .dropdowns import DropdownChecks
+
+            self.dropdowns = DropdownChecks(self.table.routes, self.behaviour.handlers, self.shapes, self.defaults,
+                                            compiler_resolve, settings)
         else:
             self.behaviour = self.plugin.behaviour(settings, self.store, self.jobs,
                                                    compile_shape(notify_schema, compiler_resolve))
