@@ -29,9 +29,17 @@ COMMANDS: dict[str, str] = {
 PLUGINS: tuple[str, ...] = ("connector.smartdialog.plugins",)
 
 
+# The function ``connector mock --folder`` reads a connector folder with (the importer's; the mock core cannot
+# import a sibling stage, so the command line wires them).
+FOLDER_READER = "connector.importer.folder:read_folder"
+
+
 def load_plugins() -> None:
     for module in PLUGINS:
         importlib.import_module(module)
+    from .mock.plugin import register_folder_reader
+
+    register_folder_reader(FOLDER_READER)
 
 
 class LazyGroup(click.Group):

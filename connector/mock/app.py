@@ -159,6 +159,17 @@ class MockApp:
             examples = {r.id: schema_example(((r.swagger.get("responses") or {}).get(str(r.success)) or {})
                                              .get("schema"), compiler_resolve) for r in self.table.routes}
             self.behaviour = Generic(self.store, self.table.routes, examples.get)
+            if any(r.swagger.get("x-ms-trigger") for r in self.table.routes):
+                from .triggers import Triggers
+                from .validation import SchemaCompiler
+
+                checks = SchemaCompiler(self.swagger)
+                self.behaviour.triggers = Triggers(
+                    settings=settings, store=self.store, jobs=self.jobs, swagger=self.swagger,
+                    routes=self.table.routes, resolve=compiler_resolve, base_path=self.table.base_path,
+                    generic=self.behaviour, shape=lambda schema: compile_shape(schema, compiler_resolve),
+                    compile_check=lambda schema: checks.compile(schema) if schema else (lambda v: []),
+                    example=lambda schema: schema_example(schema, compiler_resolve))
         else:
             self.behaviour = self.plugin.behaviour(settings, self.store, self.jobs,
                                                    compile_shape(notify_schema, compiler_resolve))
@@ -168,6 +179,10 @@ class MockApp:
             StarletteRoute(OAUTH_PATHS[0], self.oauth.authorize, methods=["GET", "POST"]),
             StarletteRoute(OAUTH_PATHS[1], self.oauth.token, methods=["POST"]),
             StarletteRoute("/_mock/inbound", self.inbound, methods=["POST"]),
+            StarletteRoute("/_mock/inbound/{operation_id}", self.inbound, methods=["POST"]),
+            StarletteRoute("/_mock/triggers", self.triggers, methods=["GET"]),
+            StarletteRoute("/_mock/webhooks", self.webhooks, methods=["GET"]),
+            StarletteRoute("/_mock/webhooks/{subscription_id}", self.delete_webhook, methods=["DELETE"]),
             StarletteRoute("/_mock/health", self.health, methods=["GET"]),
             StarletteRoute("/_mock/swagger.json", self.serve_swagger, methods=["GET"]),
         ], exception_handlers={404: self._not_found, 405: self._not_allowed, _TooLarge: self._body_too_large,
@@ -364,14 +379,18 @@ class MockApp:
         if route.id in self.unhandled:
             return route, 501, {"error": "not_implemented", "message": f"the mock has no behaviour for {route.id}"}, []
         try:
-            call = Call(route.id, params, body, grant, self.defaults[route.id])
-            status, answer = self.behaviour.handlers[route.id](call)
+            call = Call(route.id, params, body, grant, self.defaults[route.id],
+                        scope.get("query_string", b"").decode("latin-1"),
+                        (scope.get("raw_path") or scope["path"].encode()).decode("latin-1"))
+            result = self.behaviour.handlers[route.id](call)
         except ApiError as exc:
             return route, exc.status, {**exc.body(), "operationId": route.id}, []
+        status, answer = result[0], result[1]
+        headers = list(result[2]) if len(result) > 2 else []  # a handler may add headers (Location, Retry-After)
         status = status or route.success
         if status == 204:
-            return route, 204, None, []
-        return route, status, self.shapes[route.id](answer), []
+            return route, 204, None, headers
+        return route, status, self.shapes[route.id](answer) if answer is not None else None, headers
 
     def _authenticate_bearer(self, headers: "_Headers") -> Any:
         """The grant of the request's bearer token, or (status, answer, headers) refusing it."""
@@ -468,7 +487,7 @@ class MockApp:
     async def inbound(self, request: Request) -> Response:
         raw = await request.body()  # bounded while it is read (``_other``)
         try:
-            data = orjson.loads(raw)
+            data = orjson.loads(raw) if raw.strip() or "operation_id" not in request.path_params else None
         except orjson.JSONDecodeError as exc:
             return JSONResponse({"error": "invalid_request", "message": f"the body is not valid JSON: {exc}",
                                  "pointer": ""}, 400)
@@ -477,10 +496,38 @@ class MockApp:
             return JSONResponse({"error": "invalid_request", "message": f"{deep}: nests deeper than "
                                  f"{MAX_JSON_DEPTH} levels (the mock accepts up to {MAX_JSON_DEPTH})",
                                  "pointer": deep}, 400)
+        op_id = request.path_params.get("operation_id")
         try:
-            return JSONResponse(self.behaviour.inbound(data), 202)
+            if op_id is None:
+                return JSONResponse(self.behaviour.inbound(data), 202)
+            fire = getattr(self.behaviour, "fire", None)
+            if fire is None:
+                return JSONResponse({"error": "not_found", "message": f"this connector's plug-in "
+                                     f"({self.plugin.name}) takes its events at POST /_mock/inbound"}, 404)
+            return JSONResponse(fire(op_id, data, dict(request.query_params)), 202)
         except ApiError as exc:
             return JSONResponse(exc.body(), exc.status)
+
+    def _triggers(self) -> Any:
+        return getattr(self.behaviour, "triggers", None) if isinstance(self.plugin, GenericPlugin) else None
+
+    async def triggers(self, request: Request) -> Response:
+        """What the mock knows of the connector's triggers (kind, registration, delete, inbound endpoint)."""
+        found = self._triggers()
+        return JSONResponse({"triggers": found.describe() if found is not None else []})
+
+    async def webhooks(self, request: Request) -> Response:
+        found = self._triggers()
+        return JSONResponse({"webhooks": found.hooks() if found is not None else []})
+
+    async def delete_webhook(self, request: Request) -> Response:
+        """Where a registration's Location points when the connector declares no delete operation."""
+        found = self._triggers()
+        sub_id = request.path_params["subscription_id"]
+        if found is None or not found.delete(sub_id):
+            return JSONResponse({"error": "not_found", "message": f"there is no webhook subscription {sub_id!r}"},
+                                404)
+        return Response(status_code=204)
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", "basePath": self.table.base_path,

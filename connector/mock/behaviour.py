@@ -43,6 +43,8 @@ class Call:
     body: Any
     grant: Grant
     body_defaults: dict[str, Any]
+    query: str = ""  # the raw query string (what the route does not declare too, e.g. a polling trigger's state)
+    path: str = ""  # the request path as received (percent-encoded)
 
 
 def lower(value: Any) -> Any:

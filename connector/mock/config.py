@@ -42,6 +42,7 @@ class Settings:
     callback_attempts: int = 5
     callback_backoff: float = 1.0  # seconds before the first retry; doubles each time
     callback_timeout: float = 5.0
+    poll_interval: int = 15  # Retry-After (seconds) of a polling trigger's answers
     log_file: str | None = None  # None: standard error; "-" standard output
     quiet: bool = False
 

@@ -34,6 +34,9 @@ class GenericState:
     schema = """
 CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
   created REAL NOT NULL, PRIMARY KEY (collection, id));
+CREATE INDEX IF NOT EXISTS records_by_time ON records (collection, created);
+CREATE TABLE IF NOT EXISTS hooks (id TEXT PRIMARY KEY, trigger TEXT NOT NULL, url TEXT NOT NULL, params TEXT NOT NULL,
+  created REAL NOT NULL);
 """
     default_fixture = FIXTURE
 
@@ -132,9 +135,15 @@ class Generic:
     def __init__(self, store: Store, routes: Any, examples: Callable[[str], Any]):
         self.store = store
         self.examples = examples
+        self.triggers: Any = None  # connector.mock.triggers.Triggers, set by the app when it has triggers
+        self._operations = {route.id: route.operation for route in routes}
+        self._last_created = 0.0
         self.handlers: dict[str, Callable[[Call], tuple[int | None, Any]]] = {}
         for route in routes:
             self.handlers[route.id] = self._handler(route.method.upper(), route.template)
+
+    def operation(self, op_id: str) -> Any:
+        return self._operations.get(op_id)
 
     def _handler(self, method: str, path: str) -> Callable[[Call], tuple[int | None, Any]]:
         segments = path.rstrip("/").split("/")
@@ -167,11 +176,10 @@ class Generic:
                 self._write(where, rid, data)
                 return None, self._answer(call, data)
             if method == "POST":
-                rid = _id_of(body) or new_id()
                 data = {**body}
-                if _id_of(body) is None:
-                    data["id"] = rid
-                self._write(where, rid, data)
+                self.create(where, data)
+                if self.triggers is not None:
+                    self.triggers.created(prefix or "/", data)
                 return None, self._answer(call, data)
             if method == "GET":
                 rows = [json.loads(r["data"]) for r in
@@ -185,15 +193,25 @@ class Generic:
 
         return handle
 
+    def create(self, collection: str, data: dict[str, Any]) -> str:
+        """Store a new record (its id: the record's id-like field, else a new one written into ``data``)."""
+        rid = _id_of(data)
+        if rid is None:
+            rid = data["id"] = new_id()
+        self._write(collection, rid, data)
+        return rid
+
     def _write(self, collection: str, rid: str, data: dict[str, Any]) -> None:
         import time
 
         with self.store.tx() as c:
             created = c.execute("SELECT created FROM records WHERE collection = ? AND id = ?",
                                 (collection, rid)).fetchone()
+            if created is None:  # strictly increasing: a polling trigger's state is the last creation time seen
+                self._last_created = max(time.time(), self._last_created + 1e-6)
             c.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
                       (collection, rid, json.dumps(data, ensure_ascii=False),
-                       created[0] if created else time.time()))
+                       created[0] if created else self._last_created))
 
     def _answer(self, call: Call, record: dict[str, Any]) -> Any:
         """The record over the response schema's example (so required fields the request did not carry are
@@ -205,6 +223,12 @@ class Generic:
             return [lower(record)]
         return lower(record) if example is None else example
 
+    def answer(self, call: Call, record: dict[str, Any]) -> Any:
+        return self._answer(call, record)
+
+    def listing(self, call: Call, rows: list[dict[str, Any]]) -> Any:
+        return self._list(call, rows)
+
     def _list(self, call: Call, rows: list[dict[str, Any]]) -> Any:
         """Rows as the response schema wants them: an array, or an object with one array property (``value``,
         ``items``, ...) holding them."""
@@ -213,7 +237,8 @@ class Generic:
         if isinstance(example, dict):
             for key, value in example.items():
                 if isinstance(value, list):
-                    return {**lower(example), str(key).lower(): items}
+                    template = value[0] if value and isinstance(value[0], dict) else {}
+                    return {**lower(example), str(key).lower(): [{**lower(template), **item} for item in items]}
             return lower(rows[-1]) if rows else lower(example)
         if isinstance(example, list):
             template = example[0] if example and isinstance(example[0], dict) else {}
@@ -221,5 +246,14 @@ class Generic:
         return items if example is None or not rows else example
 
     def inbound(self, data: Any) -> dict[str, Any]:
-        raise ApiError(404, "not_found", "this connector's mock has no inbound events yet (webhook triggers of "
-                       "connectors without a plug-in are not served)", pointer="")
+        """``POST /_mock/inbound``: fires the connector's one trigger (with several, name it in the path)."""
+        known = [t["operationId"] for t in self.triggers.describe()] if self.triggers is not None else []
+        if len(known) == 1:
+            return self.fire(known[0], data, {})
+        raise ApiError(404, "not_found", "name the trigger to fire: POST /_mock/inbound/{operationId} (this "
+                       f"connector's triggers: {', '.join(known) or 'none'})", triggers=known)
+
+    def fire(self, op_id: str, data: Any, params: dict[str, str]) -> dict[str, Any]:
+        if self.triggers is None:
+            raise ApiError(404, "not_found", f"{op_id!r} is not a trigger of this connector; it has none")
+        return self.triggers.fire(op_id, data, params)

@@ -74,3 +74,22 @@ def registered() -> list[str]:
 def plugin_for(connector: "Connector") -> MockPlugin | None:
     """The first registered plug-in that is for ``connector`` (None: the connector has none)."""
     return _REGISTRY.first_matching(connector)
+
+
+_FOLDER_READERS = Registry("register_folder_reader")
+
+
+def register_folder_reader(target: str) -> None:
+    """Register the function reading a connector folder into a ``Connector`` (``"module:function"``), for
+    ``connector mock --folder``; the mock core cannot import the importer (a sibling stage) itself."""
+    _FOLDER_READERS.register(target)
+
+
+def folder_reader() -> "Callable[[Path], Connector] | None":
+    """The first registered folder reader, imported; None when none is registered."""
+    import importlib
+
+    for target in _FOLDER_READERS.targets():
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+    return None

@@ -145,3 +145,31 @@ def test_a_recursive_response_schema_is_shaped_and_exemplified_to_a_bounded_dept
     assert shaped["name"] == "0" and "extra" not in shaped["children"][0]
     example = schema_example({"$ref": "#/definitions/Folder"}, resolve)
     assert example["name"] == "string" and isinstance(example["children"], list)
+
+
+def test_a_built_folder_is_served_as_its_model_is(tmp_path):
+    """`connector mock --folder BUILT_FOLDER`: the folder `connector build` wrote, read as import reads it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "built"
+    subprocess.run([sys.executable, "-c", "from connector.cli import main; main()", "build", "--model",
+                    str(model_file(tmp_path, "header")), "--out", str(out)], check=True, capture_output=True)
+    server = MockServer(tmp_path / "folder.db", "--folder", str(out), "--api-key", "k-2").start()
+    try:
+        assert httpx.get(server.url + "/v1/items").status_code == 401
+        crud(server.url, headers={"X-Key": "k-2"})
+    finally:
+        server.stop()
+
+
+def test_folder_and_model_together_or_a_folder_without_a_swagger_are_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from connector.cli import main
+
+    both = CliRunner().invoke(main, ["mock", "--model", str(model_file(tmp_path, "none")), "--folder", str(tmp_path)])
+    assert both.exit_code == 2 and "not both" in both.output
+    empty = CliRunner().invoke(main, ["mock", "--folder", str(tmp_path), "--port", "1"])
+    assert empty.exit_code == 2 and "has no apiDefinition.swagger.json" in empty.output
+    assert "Traceback" not in empty.output
