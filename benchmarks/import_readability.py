@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import dataclasses
 import inspect
+import keyword
 import re
 import sys
 from dataclasses import MISSING
@@ -109,8 +111,23 @@ def measure(text: str, signatures: dict[str, inspect.Signature]) -> dict[str, in
     wanted = {n for n in signatures if n[0].isupper() or n in ("path", "query", "header", "body", "string",
                                                                    "integer", "boolean", "array", "obj",
                                                                    "object_schema", "array_of", "reusing")}
-    return {"lines": text.count("\n"), "numbered": sum(1 for n in names if NUMBERED.match(n)),
+    # numbered: NAME_2 where NAME is taken too (RESPONSE_404 alone is a status code, not a counter)
+    stems = set(names) | imported | set(dir(builtins)) | set(keyword.kwlist)
+    values = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+              if isinstance(t, ast.Name)}
+    numbered = [n for n in names if NUMBERED.match(n) and n.rsplit("_", 1)[0] in stems
+                and not own_digits(values[n], n.rsplit("_", 1)[1])]
+    return {"lines": text.count("\n"), "numbered": len(numbered),
             "defaults": defaults, "incomplete_import": int(bool(wanted - imported))}
+
+
+def own_digits(call: ast.expr, digits: str) -> bool:
+    """The number ends the thing's own name, id or status (``address_2``, ``RESPONSE_404``): not a counter."""
+    if not isinstance(call, ast.Call):
+        return False
+    own = [a for a in call.args[:1]] + [k.value for k in call.keywords if k.arg in ("name", "id", "status")]
+    return any(isinstance(v, ast.Constant) and isinstance(v.value, str)
+               and re.sub(r"[^0-9A-Za-z]+", "_", v.value).rstrip("_").endswith(digits) for v in own)
 
 
 def main() -> int:
@@ -118,12 +135,15 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose importer writes the modules")
     parser.add_argument("--save", type=Path, help="write each module here (<group>__<connector>.py)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N folders (a quick check)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
     folders = sorted(p.parent for p in args.corpus.glob("*/*/apiDefinition.swagger.json"))
     if not folders:
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
+    if args.limit:
+        folders = folders[: args.limit]
     sys.setrecursionlimit(20000)
     signatures = constructors()
     totals = {"modules": 0, "lines": 0, "numbered": 0, "defaults": 0, "incomplete_import": 0}

@@ -11,6 +11,10 @@ from ..errors import ConnectorError
 
 @click.command()
 @click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--model", "model", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Python file declaring the connector (e.g. one `connector import` wrote): start `connector mock "
+                   "--model FILE`, build its mock profile, and run scenarios derived from the model (creates before "
+                   "reads, updates and deletes; dropdowns opened) and schemathesis. Instead of FOLDER.")
 @click.option("--base-url", default=None, metavar="URL",
               help="Run against this API root (scheme, host and basePath) instead of starting the mock; "
                    "needs FOLDER.")
@@ -35,7 +39,7 @@ from ..errors import ConnectorError
 @click.option("--schemathesis/--no-schemathesis", "fuzz", default=None,
               help="Run schemathesis with the swagger (default: only against a mock this command starts).")
 @click.option("--max-examples", default=10, show_default=True, help="schemathesis test cases per operation.")
-def contract(folder: Path | None, base_url: str | None, token: str | None, api_key: str | None,
+def contract(folder: Path | None, model: Path | None, base_url: str | None, token: str | None, api_key: str | None,
              username: str | None, password: str | None, client_id: str | None,
              client_secret: str | None, login_hint: str, inbound_url: str | None, fuzz: bool | None,
              max_examples: int) -> None:
@@ -49,7 +53,7 @@ def contract(folder: Path | None, base_url: str | None, token: str | None, api_k
     one line per scenario and a total; exits 1 on any failure."""
     from .session import Options, run_contract
 
-    report = run_contract(Options(folder=folder, base_url=base_url.rstrip("/") if base_url else None, token=token,
+    report = run_contract(Options(folder=folder, model=model, base_url=base_url.rstrip("/") if base_url else None, token=token,
                                   api_key=api_key, username=username, password=password, client_id=client_id,
                                   client_secret=client_secret, login_hint=login_hint,
                                   inbound_url=inbound_url, fuzz=fuzz, max_examples=max_examples),

@@ -134,6 +134,19 @@ class PlatformClient:
         answer.data = self.check_answer(op, response)
         return answer
 
+    def follow(self, op: OperationSpec, location: str) -> Answer:
+        """GET a Location an answer of ``op`` gave (a polling trigger's next poll), with the connection's
+        authentication; the answer is checked against ``op``'s responses."""
+        url = urljoin(self.builder.base_url + "/", location)
+        request = HttpRequest("GET", url, httpx.Headers({"Accept": "application/json"}), operation_id=op.id)
+        response, attempts = self.send(request)
+        if not response.ok:
+            raise ContractFailure(op.id, f"GET {_path(url)} (its Location) answered {response.status}: "
+                                         f"{response.text()}")
+        answer = Answer(op, request, response, attempts=attempts)
+        answer.data = self.check_answer(op, response)
+        return answer
+
     def check_answer(self, op: OperationSpec, response: HttpResponse) -> Any:
         declared = op.response(response.status)
         if declared is None:

@@ -1,11 +1,14 @@
 """schemathesis (from PyPI) against a running service with the connector's swagger, every default check on.
 
-It runs as its own process (``python -m schemathesis.cli run``), with the bearer token the OAuth flow
-gave, and writes a JUnit report the summary is read from.
+It runs as its own process (``python -m schemathesis.cli run``), authenticated as the connector declares
+(the bearer token the OAuth flow gave, an API key in its header or query parameter, basic credentials:
+schemathesis' OpenAPI-aware authentication, configured in a ``schemathesis.toml`` that names environment
+variables, so no secret is on a command line), and writes a JUnit report the summary is read from.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,16 +42,85 @@ class FuzzResult:
         return text[-limit:]
 
 
-def run_schemathesis(swagger: Path, base_url: str, token: str | None, *, max_examples: int = 10,
-                     workers: int = 1, seed: int | None = 1, max_time: float | None = None,
+@dataclass(frozen=True)
+class FuzzAuth:
+    """How schemathesis authenticates: ``kind`` "bearer" (``secret`` the token), "apiKey" (``secret`` the
+    key, sent as the swagger's security definition ``scheme`` says: header or query parameter) or "basic"
+    (``user`` and ``secret``)."""
+
+    kind: str
+    secret: str
+    scheme: str | None = None  # the swagger's security definition
+    user: str | None = None
+    name: str | None = None  # the API key's header or query parameter
+    in_query: bool = False
+
+
+def _configure(tmp: Path, swagger: Path, auth: FuzzAuth | None) -> tuple[Path, Path | None, dict[str, str]]:
+    """(the swagger schemathesis reads, its config file, the environment the config refers to).
+
+    The platform sends a connection's credentials with every call, whether the swagger's root declares
+    ``security`` or not. Any API answers 400 to a request its definition forbids, and an authenticated one
+    401 to a call without credentials, whether the operations list those statuses or not (real connectors'
+    seldom do), and one on a record (a path ending in a parameter, ``/items/{id}``) 404 when the record does
+    not exist. schemathesis reads a copy of the swagger that says so (``security`` on the root; ``400``,
+    ``401`` when the connector authenticates, ``404`` on a record path, on each operation that declares
+    neither the status nor ``default``), so that its negative and unauthenticated cases expect what such a call gets. Nothing else
+    in the copy changes."""
+    import base64
+    import json
+
+    from ..jsonio import load_json_file
+
+    doc = load_json_file(swagger).data
+    if auth is not None and auth.scheme and not doc.get("security"):
+        doc["security"] = [{auth.scheme: []}]
+    added = {"400": "The request breaks the operation's definition (any validating API)."}
+    if auth is not None:
+        added["401"] = "No or wrong credentials (any authenticated API)."
+    for path, item in (doc.get("paths") or {}).items():
+        record = bool(re.search(r"\{[^}/]+\}/?$", str(path)))
+        for method, op in (item.items() if isinstance(item, dict) else ()):
+            if method in ("get", "put", "post", "delete", "patch", "head", "options") and isinstance(op, dict):
+                responses = op.setdefault("responses", {})
+                if isinstance(responses, dict) and "default" not in responses:
+                    for status, text in added.items():
+                        responses.setdefault(status, {"description": text})
+                    if record:
+                        responses.setdefault("404", {"description": "No such record (any API)."})
+    copy = tmp / "swagger.json"
+    copy.write_text(json.dumps(doc), encoding="utf-8")
+    if auth is None:
+        return copy, None, {}
+    env = {"CONNECTOR_FUZZ_SECRET": auth.secret}
+    if auth.kind == "apiKey" and auth.in_query:
+        lines = [f"[auth.openapi.{json.dumps(auth.scheme)}]", 'api_key = "${CONNECTOR_FUZZ_SECRET}"']
+    elif auth.kind == "apiKey":
+        lines = ["[headers]", f'{json.dumps(auth.name)} = "${{CONNECTOR_FUZZ_SECRET}}"']
+    elif auth.kind == "basic":
+        env["CONNECTOR_FUZZ_SECRET"] = base64.b64encode(f"{auth.user}:{auth.secret}".encode()).decode()
+        lines = ["[headers]", 'Authorization = "Basic ${CONNECTOR_FUZZ_SECRET}"']
+    else:
+        lines = ["[headers]", 'Authorization = "Bearer ${CONNECTOR_FUZZ_SECRET}"']
+    config = tmp / "schemathesis.toml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return copy, config, env
+
+
+def run_schemathesis(swagger: Path, base_url: str, token: str | None, *, auth: FuzzAuth | None = None,
+                     max_examples: int = 10, workers: int = 1, seed: int | None = 1, max_time: float | None = None,
                      extra: list[str] | None = None, timeout: float = 300.0) -> FuzzResult:
+    if auth is None and token:
+        auth = FuzzAuth("bearer", token)
     with tempfile.TemporaryDirectory(prefix="connector-schemathesis-") as tmp:
         junit = Path(tmp) / "junit.xml"
-        cmd = [sys.executable, "-m", "schemathesis.cli", "run", str(swagger), "--url", base_url,
-               "--max-examples", str(max_examples), "--workers", str(workers),
-               "--report", "junit", "--report-junit-path", str(junit), "--no-shrink"]
-        if token:
-            cmd += ["--header", f"Authorization: Bearer {token}"]
+        location, config, auth_env = _configure(Path(tmp), swagger, auth)
+        cmd = [sys.executable, "-m", "schemathesis.cli"]
+        if config is not None:
+            cmd += ["--config-file", str(config)]
+        cmd += ["run", str(location), "--url", base_url,
+                "--max-examples", str(max_examples), "--workers", str(workers),
+                "--report", "junit", "--report-junit-path", str(junit), "--no-shrink"]
         if seed is not None:
             cmd += ["--seed", str(seed)]
         if max_time is not None:
@@ -56,7 +128,7 @@ def run_schemathesis(swagger: Path, base_url: str, token: str | None, *, max_exa
         cmd += list(extra or [])
         start = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp,
-                              env=_env())
+                              env={**_env(), **auth_env})
         seconds = time.perf_counter() - start
         output = proc.stdout + proc.stderr
         operations = failures = errors = 0
@@ -67,9 +139,8 @@ def run_schemathesis(swagger: Path, base_url: str, token: str | None, *, max_exa
                 operations += int(suite.get("tests", 0))
                 failures += int(suite.get("failures", 0))
                 errors += int(suite.get("errors", 0))
-    shown = [c if not c.startswith("Authorization:") else "Authorization: Bearer ***" for c in cmd]
     return FuzzResult(ok=proc.returncode == 0 and failures == 0 and errors == 0, operations=operations,
-                      failures=failures, errors=errors, seconds=seconds, output=output, command=shown)
+                      failures=failures, errors=errors, seconds=seconds, output=output, command=cmd)
 
 
 def _env() -> dict[str, str]:

@@ -20,6 +20,8 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from .client import PICK, Answer, PlatformClient, Subscription
+from .derive import (CREATE, Made, Memory, Shape, id_field, ordered, phase,
+                     record_id)
 from .dropdowns import Dropdown, Option
 from .folder import ConnectorFolder, ContractFailure, OperationSpec
 from .packs import ScenarioPack, register_scenarios, scenario_pack
@@ -169,34 +171,108 @@ def generic_action(s: Steps) -> None:
 
 
 def generic_trigger(s: Steps) -> None:
+    if not is_webhook(s.op):
+        polling_trigger(s)
+        return
     sub = s.subscribe()
     s.client.unsubscribe(sub)
     s.nothing_arrives(sub)
     s.note("registered, deleted through Location")
 
 
-class ScenarioSet:
-    """The scenarios of one connector: specific ones from its module, generic ones for the rest."""
+def is_webhook(op: OperationSpec) -> bool:
+    """A trigger the platform registers a callback URL with (x-ms-notification-content on its path, or a
+    parameter marked x-ms-notification-url); the others are polled."""
+    return op.notification is not None or any(p.get("x-ms-notification-url") for p in op.parameters)
 
-    def __init__(self, specific: dict[str, ScenarioFn] | None = None):
+
+POLL_LIMIT = 10
+
+
+def polling_trigger(s: Steps, given: dict[str, Any] | None = None) -> Answer:
+    """Poll as the platform does: call the trigger; a 202 means "nothing yet, come back to Location after
+    Retry-After"; a 200 carries the items."""
+    answer = s.act(given)
+    polls = 0
+    while answer.status == 202:
+        location = answer.headers.get("location")
+        if not location:
+            s.note("202 without Location: nothing new")
+            return answer
+        polls += 1
+        if polls > POLL_LIMIT:
+            s.fail(f"still 202 after {POLL_LIMIT} polls of its Location")
+        wait = answer.headers.get("retry-after")
+        try:
+            delay = min(float(wait), 2.0) if wait else 0.0
+        except ValueError:
+            s.fail(f"Retry-After {wait!r} is not a number of seconds")
+        time.sleep(max(delay, 0.0))
+        answer = s.client.follow(s.op, location)
+    s.note(f"polled: {answer.status}" + (f" after {polls} x 202" if polls else ""))
+    return answer
+
+
+def derived_action(memory: Memory) -> ScenarioFn:
+    """An action run in its place in the derived order: record parameters from what the run made (or
+    seeded), a create given an id the run can find again, the made record remembered."""
+    def run(s: Steps) -> None:
+        op, shape, kind = s.op, Shape.of(s.op), phase(s.op)
+        given = memory.path_values(op.path)
+        made_id = None
+        if kind == CREATE:
+            found = id_field(s.folder, op)
+            if found is not None:
+                name, schema = found
+                made_id = (int(s.run_id, 16) * 1000 + len(memory.records)) if schema.get("type") == "integer" \
+                    else s.unique("contract-")
+                given[str(op.body_parameter.get("name"))] = {name: made_id}
+        answer = s.act(given)
+        if kind == CREATE:
+            rid = str(made_id) if made_id is not None else record_id(answer.data)
+            if rid is not None:
+                scope = {str(p.get("name")): answer.values.get(p.get("name")) for p in op.parameters
+                         if p.get("in") == "path"}
+                memory.records[shape.prefix] = Made(rid, scope, op.id)
+        made = memory.records.get(shape.prefix) if shape.record else None
+        which = "" if made is None else " (a seeded record)" if made.by == "seeded" else f" (the record {made.by} made)"
+        s.note(f"{answer.status} as declared{which}")
+    return run
+
+
+class ScenarioSet:
+    """The scenarios of one connector: specific ones from its module, generic ones for the rest. Without
+    specific ones (``memory`` given), the actions are derived: run in create, read, update, delete order."""
+
+    def __init__(self, specific: dict[str, ScenarioFn] | None = None, memory: Memory | None = None):
         self.specific = dict(specific or {})
+        self.memory = memory
 
     def for_folder(self, folder: ConnectorFolder) -> tuple[list[Scenario], list[str]]:
-        """(scenarios in swagger order, problems: specific scenarios for operations the folder lacks)."""
+        """(scenarios in swagger order, or the derived order; problems: specific scenarios for operations
+        the folder lacks)."""
         out = []
-        for op in folder.visible_operations():
+        ops = folder.visible_operations()
+        if self.memory is not None:
+            ops = ordered(ops)
+        for op in ops:
             fn = self.specific.get(op.id)
-            out.append(Scenario(op.id, op.id, fn or (generic_trigger if op.is_trigger else generic_action),
-                                fn is not None))
+            if fn is None:
+                fn = generic_trigger if op.is_trigger else \
+                    derived_action(self.memory) if self.memory is not None else generic_action
+            out.append(Scenario(op.id, op.id, fn, op.id in self.specific))
         missing = [f"scenario for {name}: the connector has no visible operation '{name}'"
                    for name in self.specific if name not in {s.operation_id for s in out}]
         return out, missing
 
 
-def scenario_set(folder: ConnectorFolder) -> ScenarioSet:
-    """The connector's own scenarios when a registered pack matches the folder, else generic scenarios."""
+def scenario_set(folder: ConnectorFolder, memory: Memory | None = None) -> ScenarioSet:
+    """The connector's own scenarios when a registered pack matches the folder, else scenarios derived
+    from its operations (sharing ``memory``: the records the run seeded)."""
     pack = scenario_pack(folder)
-    return ScenarioSet(pack.scenarios if pack else None)
+    if pack is not None:
+        return ScenarioSet(pack.scenarios)
+    return ScenarioSet(None, memory or Memory())
 
 
 def run_scenarios(client: PlatformClient, scenarios: list[Scenario], inject: Injector | None = None,

@@ -4,6 +4,7 @@ platform-like client signed in, every scenario, and schemathesis against the moc
 from __future__ import annotations
 
 import contextlib
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -17,14 +18,15 @@ import httpx
 
 from ..errors import ConnectorError, UsageError
 from .client import PlatformClient
-from ..generate.profiles import MOCK_AUTHORIZE_PATH
+from ..generate.profiles import MOCK_AUTHORIZE_PATH, MOCK_TOKEN_PATH
 from .folder import ConnectorFolder, ContractFailure
-from .fuzz import FuzzResult, run_schemathesis
+from .fuzz import FuzzAuth, FuzzResult, run_schemathesis
 from .mockproc import MockServer
 from .oauth import ApiKey, BasicAuth, OAuthSession, StaticToken, TokenSource
 from .receiver import CallbackReceiver
 from .retry import RetryPolicy
-from .runner import Outcome, run_scenarios, scenario_set
+from .derive import Memory, seed_records
+from .runner import Outcome, example, run_scenarios, scenario_set
 from .script import transport_for
 from .transport import DirectTransport
 
@@ -36,6 +38,7 @@ FUZZ_RATE_LIMIT = 1_000_000
 @dataclass
 class Options:
     folder: Path | None = None
+    model: Path | None = None
     base_url: str | None = None
     token: str | None = None
     api_key: str | None = None
@@ -64,12 +67,14 @@ class Report:
         return all(o.ok for o in self.outcomes) and (self.fuzz is None or self.fuzz.ok)
 
 
-def build_mock_folder(out: Path, mock_url: str, model: str | None = None) -> Path:
-    """``connector build --profile mock --mock-url URL --out OUT`` (the command, as a user runs it)."""
-    cmd = [sys.executable, "-c", "from connector.cli import main; main()", "build", "--profile", "mock",
-           "--mock-url", mock_url, "--out", str(out), "--force"]
+def build_mock_folder(out: Path, mock_url: str | None, model: str | Path | None = None) -> Path:
+    """``connector build --profile mock --mock-url URL --out OUT`` (the command, as a user runs it); without
+    a mock URL, the production profile."""
+    cmd = [sys.executable, "-c", "from connector.cli import main; main()", "build", "--out", str(out), "--force"]
+    if mock_url:
+        cmd += ["--profile", "mock", "--mock-url", mock_url]
     if model:
-        cmd += ["--model", model]
+        cmd += ["--model", str(model)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         raise ConnectorError(f"building the mock profile failed: {(proc.stdout + proc.stderr).strip()[-1500:]}")
@@ -89,27 +94,49 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
         lines.append(line)
         echo(line)
 
+    if options.folder is not None and options.model is not None:
+        raise UsageError("give FOLDER or --model, not both: --model builds the connector's folder itself.")
     if options.folder is not None and options.base_url is None:
         _ensure_built_for_a_mock(ConnectorFolder.load(options.folder))
     if options.base_url is not None:
         _ensure_reachable(options.base_url)
     with contextlib.ExitStack() as stack:
         mock: MockServer | None = None
-        if options.base_url is None:
-            mock = stack.enter_context(MockServer(rate_limit=SCENARIO_RATE_LIMIT,
-                                                  client_id=options.client_id or "contract-client",
-                                                  client_secret=options.client_secret or "contract-secret"))
-            say(f"mock  {mock.url} (connector mock, database {mock.db})")
-        if options.folder is not None:
-            folder = ConnectorFolder.load(options.folder)
+        memory: Memory | None = None
+        if options.model is not None:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connector-contract-model-")))
+            credentials = mock_credentials(options)
+            if options.base_url is None:
+                mock = MockServer(rate_limit=SCENARIO_RATE_LIMIT, client_id=options.client_id or "contract-client",
+                                  client_secret=options.client_secret or "contract-secret",
+                                  extra=model_mock_args(options.model, credentials))
+                options = replace(options, **credentials)
+            folder = ConnectorFolder.load(build_mock_folder(tmp / "connector", mock.url if mock else None,
+                                                            options.model))
+            say(f"build {folder.path} (connector build --model {options.model}"
+                + (f" --profile mock --mock-url {mock.url})" if mock else ")"))
             if mock is not None:
-                _ensure_served_by(folder, mock)
+                records, memory = seed_records(folder, lambda op, name: example(op.parameter(name) or {}))
+                mock.args += ["--seed", str(write_fixture(tmp / "fixture.json", records, options.login_hint))]
+                stack.enter_context(mock)
+                say(f"mock  {mock.url} (connector mock --model {options.model}, database {mock.db})")
         else:
-            if mock is None:
-                raise UsageError("with --base-url, give the built connector FOLDER to run (e.g. build/<title>).")
-            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connector-contract-build-")))
-            folder = ConnectorFolder.load(build_mock_folder(tmp / "connector", mock.url))
-            say(f"build {folder.path} (connector build --profile mock --mock-url {mock.url})")
+            if options.base_url is None:
+                mock = stack.enter_context(MockServer(rate_limit=SCENARIO_RATE_LIMIT,
+                                                      client_id=options.client_id or "contract-client",
+                                                      client_secret=options.client_secret or "contract-secret"))
+                say(f"mock  {mock.url} (connector mock, database {mock.db})")
+            if options.folder is not None:
+                folder = ConnectorFolder.load(options.folder)
+                if mock is not None:
+                    _ensure_served_by(folder, mock)
+            else:
+                if mock is None:
+                    raise UsageError("with --base-url, give the built connector FOLDER (e.g. build/<title>) or "
+                                     "--model FILE.")
+                tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connector-contract-build-")))
+                folder = ConnectorFolder.load(build_mock_folder(tmp / "connector", mock.url))
+                say(f"build {folder.path} (connector build --profile mock --mock-url {mock.url})")
         base_url = options.base_url
         if base_url is None and mock is not None and urlsplit(folder.base_url).netloc != f"{mock.host}:{mock.port}":
             base_url = rebase(folder.base_url, mock.url)  # a folder built for another address
@@ -125,7 +152,7 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
         inbound = options.inbound_url or (mock.url + INBOUND_PATH if mock else None)
         inject = make_injector(inbound) if inbound else None
 
-        scenarios, problems = scenario_set(folder).for_folder(folder)
+        scenarios, problems = scenario_set(folder, memory).for_folder(folder)
         try:
             if auth is not None:
                 auth.token()  # sign in once up front: a broken OAuth setting is one clear failure
@@ -144,9 +171,11 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
         if options.fuzz or (options.fuzz is None and mock is not None):
             # schemathesis sends any string the swagger allows; the mock's strict checks beyond the swagger
             # (callback URLs, recipients' phone numbers) would fail its positive_data_acceptance
+            extra = ["--request-checks", "schema"]
+            if options.model is not None:
+                extra += model_mock_args(options.model, mock_credentials(options))
             target = stack.enter_context(MockServer(rate_limit=FUZZ_RATE_LIMIT, client_id=mock.client_id,
-                                                    client_secret=mock.client_secret,
-                                                    extra=["--request-checks", "schema"])) if mock else None
+                                                    client_secret=mock.client_secret, extra=extra)) if mock else None
             fuzz = fuzz_folder(folder, options, target, receiver)
             say(Outcome("schemathesis", "PASS" if fuzz.ok else "FAIL", fuzz.detail(), fuzz.seconds, 0).line(width))
             if not fuzz.ok:
@@ -161,6 +190,29 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
                  + f" ({seconds:.1f}s)")
         say(total)
         return Report(outcomes, fuzz, seconds, lines)
+
+
+def mock_credentials(options: Options) -> dict[str, str]:
+    """The API key and user the mock a --model run starts accepts: the ones given, else fresh ones."""
+    return {"api_key": options.api_key or secrets.token_urlsafe(18),
+            "username": options.username or "contract",
+            "password": options.password if options.password is not None else secrets.token_urlsafe(12)}
+
+
+def model_mock_args(model: Path, credentials: dict[str, str]) -> list[str]:
+    return ["--model", str(model), "--api-key", credentials["api_key"], "--username", credentials["username"],
+            "--password", credentials["password"]]
+
+
+def write_fixture(path: Path, records: dict[str, list[dict]], user: str) -> Path:
+    """The fixture (``connector mock --seed``) of the generic mock a --model run starts: the user the run
+    signs in as (OAuth, ``--login-hint``) and the seeded records."""
+    import json
+
+    data = {"users": [{"id": user, "name": "Contract run", "password": secrets.token_urlsafe(12)}],
+            "records": records}
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return path
 
 
 def _ensure_built_for_a_mock(folder: ConnectorFolder) -> None:
@@ -259,7 +311,12 @@ def make_auth(folder: ConnectorFolder, options: Options, mock: MockServer | None
     settings = folder.oauth()
     if settings is None:
         return None
-    if mock is not None and urlsplit(settings.token_url).netloc != f"{mock.host}:{mock.port}":
+    if mock is not None and options.model is not None:
+        # the mock this run started signs in at its own authorization server, whatever the identity
+        # provider's URLs (aad's login.microsoftonline.com, an oauth2generic template) would be
+        settings = replace(settings, authorization_url=mock.url + MOCK_AUTHORIZE_PATH,
+                           token_url=mock.url + MOCK_TOKEN_PATH, refresh_url=mock.url + MOCK_TOKEN_PATH)
+    elif mock is not None and urlsplit(settings.token_url).netloc != f"{mock.host}:{mock.port}":
         settings = replace(settings, authorization_url=rebase(settings.authorization_url, mock.url),
                            token_url=rebase(settings.token_url, mock.url),
                            refresh_url=rebase(settings.refresh_url, mock.url))
@@ -289,11 +346,29 @@ def make_injector(url: str) -> Callable[[dict[str, Any]], Any]:
 def fuzz_folder(folder: ConnectorFolder, options: Options, target: MockServer | None,
                 receiver: CallbackReceiver) -> FuzzResult:
     """schemathesis with the folder's swagger against ``target`` (a fresh mock with a high rate limit, so
-    throttling does not drown the checks), signed in through the same OAuth flow."""
+    throttling does not drown the checks), authenticated as the connector declares: signed in through the
+    same OAuth flow, or with the API key or user name and password."""
     base = folder.base_url if target is None else rebase(folder.base_url, target.url)
-    token = options.token
-    if target is not None:
-        token = make_auth(folder, replace(options, token=None, client_id=target.client_id,
-                                          client_secret=target.client_secret), target, receiver).token()
-    return run_schemathesis(folder.path / "apiDefinition.swagger.json", base, token,
-                            max_examples=options.max_examples)
+    return run_schemathesis(folder.path / "apiDefinition.swagger.json", base, None,
+                            auth=fuzz_auth(folder, options, target, receiver), max_examples=options.max_examples)
+
+
+def fuzz_auth(folder: ConnectorFolder, options: Options, target: MockServer | None,
+              receiver: CallbackReceiver) -> FuzzAuth | None:
+    if options.token:
+        return FuzzAuth("bearer", options.token)
+    kind, definition = folder.security_kind()
+    scheme = next((name for name, d in (folder.swagger.get("securityDefinitions") or {}).items()
+                   if isinstance(d, dict) and d.get("type") == kind), None)
+    if kind == "apiKey" and options.api_key:
+        return FuzzAuth("apiKey", options.api_key, scheme, name=str(definition.get("name") or "X-API-Key"),
+                        in_query=definition.get("in") == "query")
+    if kind == "basic" and options.username:
+        return FuzzAuth("basic", options.password or "", scheme, options.username)
+    if kind == "oauth2" or folder.oauth() is not None:
+        opts = replace(options, token=None, client_id=target.client_id, client_secret=target.client_secret) \
+            if target is not None else options
+        source = make_auth(folder, opts, target, receiver)
+        return FuzzAuth("bearer", source.token(), scheme if kind == "oauth2" else None) if source is not None \
+            else None
+    return None

@@ -53,11 +53,18 @@ HELPERS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "query": ({"location": "query"}, ("name",)),
     "body": ({"location": "body"}, ("schema",)),
 }
-MODEL_NAMES = ("ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "DynamicSchema", "Field",
-               "Imported", "OAuth2", "Operation", "Parameter", "Ref", "Response", "Schema", "Throttling",
-               "TriggerMetadata", "UNSET", "array", "array_of",
-               "body", "boolean", "header", "integer", "obj", "object_schema", "path", "query", "reusing",
-               "string")
+def _constructors() -> tuple[str, ...]:
+    """Every name of ``connector.model`` that declares something: its types, its short constructors and its
+    marker values (``UNSET``). The written module imports them all, so an edit never needs a new import."""
+    from .. import model
+    from ..model.schema import Marker
+
+    return tuple(sorted(n for n in model.__all__ if is_dataclass(getattr(model, n))
+                        or isinstance(getattr(model, n), Marker)
+                        or getattr(getattr(model, n), "__module__", None) == short.__name__))
+
+
+MODEL_NAMES = _constructors()
 RESERVED = set(MODEL_NAMES) | set(keyword.kwlist) | set(dir(builtins)) | {"connector", "annotations", "Path",
                                                                            "SCRIPT_SOURCE"}
 
@@ -99,6 +106,8 @@ class ModuleWriter:
         self.files = dict(files or {})
         self.refs: Counter[int] = Counter()
         self.hints: dict[int, str] = {}
+        self.reserved_names: dict[int, str] = {}  # operations and definitions: named before anything else
+        self.owners: dict[int, tuple[str, ...]] = {}  # id(object) -> the names of what holds it (where first used)
         self.objects: dict[int, Any] = {}
         self.nodes: dict[int, Node] = {}
         self.var_of: dict[int, str] = {}  # id(object) -> variable name
@@ -115,16 +124,31 @@ class ModuleWriter:
 
     # -- pass 1: how often is each object used ------------------------------------------------------------
     def _count(self) -> None:
-        stack: list[tuple[Any, str]] = [(x, "") for x in reversed(self._roots())]
+        stack: list[tuple[Any, str, tuple[str, ...]]] = [(x, "", ()) for x in reversed(self._roots())]
         while stack:
-            obj, hint = stack.pop()
+            obj, hint, owners = stack.pop()
             key = id(obj)
             self.refs[key] += 1
             if key in self.objects:
                 continue
             self.objects[key] = obj
             self.hints[key] = hint
-            stack.extend(reversed(list(self._children(obj, hint))))
+            self.owners[key] = owners
+            own = self._owner_name(obj)
+            inner = owners + (own,) if own and (not owners or owners[-1] != own) else owners
+            stack.extend((child, child_hint, inner) for child, child_hint in reversed(list(self._children(obj, hint))))
+
+    @staticmethod
+    def _owner_name(obj: Any) -> str | None:
+        """What ``obj`` contributes to the names of the things it holds: an operation's id, a definition's name,
+        a field's or parameter's name."""
+        if isinstance(obj, Operation):
+            return upper_snake(obj.id, words=4)
+        if isinstance(obj, Definition):
+            return upper_snake(obj.name, words=4)
+        if isinstance(obj, Field) or (isinstance(obj, Parameter) and obj.location != "body"):
+            return upper_snake(obj.name, words=4)
+        return None
 
     def _roots(self) -> list[Any]:
         return list(self.connector.imported.declarations) + list(self.connector.operations)
@@ -189,7 +213,7 @@ class ModuleWriter:
         finally:
             self._current.pop()
         if self._is_variable(obj, expr):
-            name = self._name_for(obj)
+            name = self.reserved_names.get(key) or self._name_for(obj)
             self.var_of[key] = name
             self.var_order.append(key)
             self.var_exprs[key] = expr
@@ -241,12 +265,32 @@ class ModuleWriter:
             base = upper_snake(obj.title, words=4)
         else:
             base = (self.hints.get(id(obj)) or "SCHEMA") + "_SCHEMA"
-        name, n = base, 1
-        while name in self.taken:
+        name = next((c for c in self._qualified(obj, base) if c not in self.taken), None)
+        n = 1
+        while name is None or name in self.taken:  # nothing but a number tells it apart
             n += 1
             name = f"{base}_{n}"
         self.taken.add(name)
         return name
+
+    def _qualified(self, obj: Any, base: str) -> Iterable[str]:
+        """Names for ``obj``, best first: ``base``, then ``base`` prefixed by what holds it where it is first
+        used (its definition, field or operation: ``RESOURCE_SOURCE_APP``), nearest first."""
+        yield base
+        if isinstance(obj, (Field, Parameter)) and not getattr(obj, "shared", None):
+            full = upper_snake(obj.name)  # the whole name, where base keeps only its first words
+            if full != upper_snake(obj.name, words=4):
+                yield full + ("_PARAMETER" if base.endswith("_PARAMETER") else "")
+        if isinstance(obj, (Parameter, Response)) and obj.shared:  # beside a definition of the same name
+            yield type(obj).__name__.upper() + "_" + upper_snake(obj.shared)
+        if isinstance(obj, Parameter) and obj.location == "body" and isinstance(obj.schema, Definition):
+            yield upper_snake(obj.schema.name) + "_BODY"
+        if isinstance(obj, (Operation, Definition)) or getattr(obj, "shared", None):
+            return
+        owners = [o for o in self.owners.get(id(obj), ()) if not base.startswith(o + "_")]
+        for depth in (1, 2, 3):
+            if len(owners) >= depth:
+                yield "_".join(owners[-depth:]) + "_" + base
 
     def _use(self, name: str) -> str:
         self.used_names.add(name)
@@ -419,6 +463,9 @@ class ModuleWriter:
                 obj = self.objects[key]
                 if isinstance(obj, (Parameter, Response)) and obj.shared:
                     self.shared_bases.setdefault((type(obj).__name__, obj.shared), obj)
+            for key, obj in self.objects.items():  # what is always a variable names itself first
+                if isinstance(obj, (Operation, Definition)):
+                    self.reserved_names[key] = self._name_for(obj)
             for obj in self._roots():
                 self.node(obj)
             kwargs = self._kwargs(self.connector, skip=tuple(self.files))
@@ -435,10 +482,7 @@ class ModuleWriter:
         blocks = ['"""' + doc + '\n"""']
         if self.script_file or self.files:
             blocks.append("from pathlib import Path")
-        names = sorted(self.used_names)
-        single = "from connector.model import " + ", ".join(names)
-        blocks.append(single if len(single) <= fmt.WIDTH else fmt.render(
-            fmt.Bracketed("from connector.model import (", ")", [("", Atom(n)) for n in names], collection=True)))
+        blocks.append(fmt.import_line("connector.model", MODEL_NAMES))
         if self.script_file:  # bytes, not text: the script's line endings stay as they are
             blocks.append(f"SCRIPT_SOURCE = (Path(__file__).parent / {fmt.string(self.script_file)}).read_bytes()"
                           '.decode("utf-8")')

@@ -24,6 +24,7 @@ class RoundTrip:
     operations: int = 0
     module_bytes: int = 0
     model_problems: int = 0  # declaration checks the imported model fails (connector build refuses those)
+    source: str = ""  # the module import wrote
 
     @property
     def exact(self) -> bool:
@@ -51,6 +52,7 @@ def roundtrip(swagger: Path, properties: Path | None = None, workdir: Path | Non
     result.import_seconds = time.perf_counter() - started
     result.operations = len(imported.connector.operations)
     result.module_bytes = len(imported.source.encode("utf-8"))
+    result.source = imported.source
     result.model_problems = len(imported.problems)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         module = Path(tmp) / "model.py"

@@ -37,6 +37,7 @@ from .validation import MAX_JSON_DEPTH
 from .store import Store
 
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
+_ABSENT = object()  # an optional request body that was left out (unlike a JSON null)
 OAUTH_PATHS = ("/oauth2/v2.0/authorize", "/oauth2/v2.0/token")  # the mock build profile's OAuth URLs
 MAX_FORM = 64 * 1024  # the sign-in form and token requests
 
@@ -192,7 +193,8 @@ class MockApp:
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] == "http":
             raw = scope.get("raw_path") or scope["path"].encode()
-            if raw.startswith(self.base) and (len(raw) == len(self.base) or raw[len(self.base)] in b"/?"):
+            if raw.startswith(self.base) and (len(raw) == len(self.base) or raw[len(self.base)] in b"/?") \
+                    and not self._own_path(raw):
                 await self.api(scope, receive, send)
                 return
             await self._other(scope, receive, send)
@@ -201,6 +203,13 @@ class MockApp:
             await self.lifespan(receive, send)
             return
         await self.other(scope, receive, send)
+
+    def _own_path(self, raw: bytes) -> bool:
+        """The mock's own endpoints (OAuth, /_mock/) under an API whose basePath is the root, where the API
+        has no operation at that path."""
+        if self.base or not (raw.split(b"?")[0].decode("latin-1") in OAUTH_PATHS or raw.startswith(b"/_mock/")):
+            return False
+        return not self.table.lookup(raw.split(b"?")[0])[0]
 
     async def lifespan(self, receive: Callable, send: Callable) -> None:
         while True:
@@ -301,6 +310,8 @@ class MockApp:
         if payload is None or status == 204:
             body = b""
             headers = []
+            if status == 204 and route_produces(self.connector, op_id):  # what schemathesis' content type check wants
+                headers.append((b"content-type", route_produces(self.connector, op_id).encode("latin-1")))
         else:
             body = orjson.dumps(payload)
             headers = list(JSON_HEADERS)
@@ -366,7 +377,10 @@ class MockApp:
             body = None
             if route.has_body:
                 body = await self._read_json(route, headers, receive)
-                route.check_body(body)
+                if body is _ABSENT:  # an optional body left out is not checked against its schema
+                    body = None
+                else:
+                    route.check_body(body)
             elif method in ("POST", "PUT", "PATCH"):
                 await self._drain(receive)
         except RequestProblem as problem:
@@ -453,7 +467,7 @@ class MockApp:
         if not raw.strip():
             if route.body_required:
                 raise RequestProblem([{"in": "body", "pointer": "", "reason": "is required (a JSON object)"}])
-            return None
+            return _ABSENT
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
@@ -548,6 +562,17 @@ class MockApp:
         return JSONResponse({"error": "method_not_allowed",
                              "message": f"{request.method} is not allowed at {request.url.path}"}, 405,
                             headers=getattr(exc, "headers", None))
+
+
+def route_produces(connector: Any, op_id: str | None) -> str | None:
+    """The media type an operation declares it answers with (its own ``produces``, else the connector's)."""
+    if op_id is None:
+        return None
+    op = next((o for o in connector.operations if o.id == op_id), None)
+    produces = getattr(op, "produces", None)
+    if produces is None:
+        produces = getattr(connector, "produces", None)
+    return produces[0] if produces else None
 
 
 class _Headers(dict):

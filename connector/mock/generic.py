@@ -88,11 +88,18 @@ def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -
     for key in ("example", "x-ms-example", "default"):
         if key in schema:
             return schema[key]
-    if schema.get("enum"):
-        return schema["enum"][0]
     kind = schema.get("type") or ("object" if "properties" in schema else None)
+    if schema.get("enum"):
+        # the first value of the declared type (real swaggers have e.g. a boolean with enum ["true", "false"],
+        # which no value satisfies: then none, and an object leaves the property out)
+        return next((v for v in schema["enum"] if _is_type(v, kind)), None)
     if kind == "object":
-        return {name: schema_example(sub, resolve, depth + 1) for name, sub in (schema.get("properties") or {}).items()}
+        out = {}
+        for name, sub in (schema.get("properties") or {}).items():
+            value = schema_example(sub, resolve, depth + 1)
+            if value is not None:
+                out[name] = value
+        return out
     if kind == "array":
         item = schema_example(schema.get("items") or {}, resolve, depth + 1)
         return [] if item is None else [item]
@@ -109,11 +116,20 @@ def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -
     return None
 
 
+def _is_type(value: Any, kind: Any) -> bool:
+    if kind is None:
+        return True
+    return {"string": isinstance(value, str), "boolean": isinstance(value, bool),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "array": isinstance(value, list), "object": isinstance(value, dict)}.get(kind, True)
+
+
 def _id_of(record: dict[str, Any]) -> str | None:
     for key in ID_FIELDS:
         for k, v in record.items():
-            if k.lower() == key and isinstance(v, (str, int)) and not isinstance(v, bool):
-                return str(v)
+            if k.lower() == key and isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip():
+                return str(v)  # an empty or blank id is none: the record gets a new one
     return None
 
 
@@ -154,8 +170,11 @@ class Generic:
         def collection(call: Call) -> str:
             return _PARAM.sub(lambda m: str(call.params.get(m.group(1), m.group(0))), prefix) or "/"
 
+        path_params = _PARAM.findall(path)
+
         def handle(call: Call) -> tuple[int | None, Any]:
             where = collection(call)
+            scope = {name: call.params[name] for name in path_params if name in call.params}
             body = call.body if isinstance(call.body, dict) else {}
             if is_record:
                 rid = str(call.params.get(id_param))
@@ -163,7 +182,7 @@ class Generic:
                 if method == "GET":
                     if row is None:
                         raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
-                    return None, self._answer(call, json.loads(row["data"]))
+                    return None, self._answer(call, json.loads(row["data"]), scope)
                 if method == "DELETE":
                     with self.store.tx() as c:
                         gone = c.execute("DELETE FROM records WHERE collection = ? AND id = ?", (where, rid)).rowcount
@@ -174,13 +193,13 @@ class Generic:
                     raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
                 data = {**(json.loads(row["data"]) if row is not None and method != "PUT" else {}), **body}
                 self._write(where, rid, data)
-                return None, self._answer(call, data)
+                return None, self._answer(call, data, scope)
             if method == "POST":
                 data = {**body}
                 self.create(where, data)
                 if self.triggers is not None:
                     self.triggers.created(prefix or "/", data)
-                return None, self._answer(call, data)
+                return None, self._answer(call, data, scope)
             if method == "GET":
                 rows = [json.loads(r["data"]) for r in
                         self.store.all("SELECT data FROM records WHERE collection = ? ORDER BY created, id", where)]
@@ -189,7 +208,7 @@ class Generic:
                 with self.store.tx() as c:
                     c.execute("DELETE FROM records WHERE collection = ?", (where,))
                 return None, None
-            return None, self._answer(call, body)
+            return None, self._answer(call, body, scope)
 
         return handle
 
@@ -213,12 +232,15 @@ class Generic:
                       (collection, rid, json.dumps(data, ensure_ascii=False),
                        created[0] if created else self._last_created))
 
-    def _answer(self, call: Call, record: dict[str, Any]) -> Any:
+    def _answer(self, call: Call, record: dict[str, Any], scope: dict[str, Any] | None = None) -> Any:
         """The record over the response schema's example (so required fields the request did not carry are
-        there), keys lower-cased for the app's shaping."""
+        there) and the values of the path's parameters the answer declares (``/calendars/{calendarId}/...``
+        answers its ``calendarId``), keys lower-cased for the app's shaping."""
         example = self.examples(call.operation_id)
         if isinstance(example, dict):
-            return {**lower(example), **lower(record)}
+            example = lower(example)
+            scope = {k.lower(): v for k, v in (scope or {}).items() if k.lower() in example}
+            return {**example, **scope, **lower(record)}
         if isinstance(example, list):
             return [lower(record)]
         return lower(record) if example is None else example

@@ -141,7 +141,7 @@ class RouteTable:
                     else:
                         keys[f"p{len(keys)}"] = piece
                         rx += f"(?P<p{len(keys) - 1}>.+?)"
-                segments.append(_NamedRegex(re.compile(rx), keys))  # groups p0, p1... map back to names
+                segments.append(_NamedRegex(re.compile(rx, re.DOTALL), keys))  # groups p0, p1... map back to names
         route = Route(operation=op, method=op.method.upper(), template=op.path, segments=segments,
                       literal_count=literal, path_params={}, headers=[], queries=[], swagger=sw)
         for spec in specs:

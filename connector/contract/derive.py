@@ -1,0 +1,169 @@
+"""Scenarios derived from a connector's operations, for a connector without a hand-written pack.
+
+Every visible action runs once, with its inputs filled the way the designer fills them (dropdowns opened,
+an option picked), in an order that makes the calls meaningful against a stateful service:
+
+1. creates (``POST`` on a collection path), then
+2. lists (``GET`` on a collection), reads (``GET`` on a record path ``.../{id}``), other actions,
+3. updates (``PUT``/``PATCH``/``POST`` on a record), then
+4. deletes (record, then collection).
+
+A path ending in a parameter is one record of the collection its prefix names (as ``connector mock`` infers
+it). The id a create made (the body's ``id``/``uuid``/``key``/``name`` field, which the scenario sets, or
+the answer's) fills the record parameter of the later calls on that collection, and of any path that nests
+under that record. A record path whose collection no operation creates (or whose create gave no id to find
+it by) reads a record the run seeds: ``seed_records`` gives the fixture records (collection path -> objects)
+for the mock this run starts.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .folder import ConnectorFolder, OperationSpec
+from .request_builder import is_internal
+
+ID_FIELDS = ("id", "uuid", "key", "name")  # the fields `connector mock` takes a record's id from, in order
+_PARAM = re.compile(r"^\{([^}/]+)\}$")
+
+CREATE, LIST, READ, OTHER, UPDATE, DELETE_RECORD, DELETE_COLLECTION = range(7)
+TRIGGER = 8
+PHASES = {CREATE: "create", LIST: "list", READ: "read", OTHER: "action", UPDATE: "update",
+          DELETE_RECORD: "delete", DELETE_COLLECTION: "delete all", TRIGGER: "trigger"}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where an operation acts: a record (``/items/{id}``) or a collection (``/items``)."""
+
+    record: bool
+    prefix: str  # the collection's path template (``/items``)
+    id_param: str | None
+
+    @classmethod
+    def of(cls, op: OperationSpec) -> "Shape":
+        segments = op.path.rstrip("/").split("/")
+        last = _PARAM.match(segments[-1] or "") if segments else None
+        if last:
+            return cls(True, "/".join(segments[:-1]) or "/", last.group(1))
+        return cls(False, "/".join(segments) or "/", None)
+
+
+def phase(op: OperationSpec) -> int:
+    if op.is_trigger:
+        return TRIGGER
+    shape = Shape.of(op)
+    if shape.record:
+        return {"GET": READ, "DELETE": DELETE_RECORD}.get(op.method, UPDATE if op.method in ("PUT", "PATCH", "POST")
+                                                            else OTHER)
+    return {"POST": CREATE, "GET": LIST, "DELETE": DELETE_COLLECTION}.get(op.method, OTHER)
+
+
+def ordered(ops: list[OperationSpec]) -> list[OperationSpec]:
+    """Operations in the order the derived scenarios run them: by phase; creates of shallower paths first
+    (an item before its notes); otherwise as the swagger lists them."""
+    return sorted(ops, key=lambda op: (phase(op), op.path.count("/") if phase(op) == CREATE else 0))
+
+
+@dataclass
+class Made:
+    """A record the run created or seeded: its id, and the path values it was made under."""
+
+    id: Any
+    scope: dict[str, Any]
+    by: str = "seeded"  # the operation that made it, or "seeded"
+
+
+@dataclass
+class Memory:
+    """What the derived scenarios of one run know: records by collection path template."""
+
+    run_id: str = field(default_factory=lambda: secrets.token_hex(3))
+    records: dict[str, Made] = field(default_factory=dict)
+
+    def path_values(self, path: str) -> dict[str, Any]:
+        """Values for a path template's parameters that name records this run knows: for
+        ``/projects/{p}/tasks/{t}``, ``p`` from a project made earlier, ``t`` from a task made under it."""
+        out: dict[str, Any] = {}
+        segments = path.split("/")
+        for i, segment in enumerate(segments):
+            m = _PARAM.match(segment)
+            if not m:
+                continue
+            made = self.records.get("/".join(segments[:i]) or "/")
+            if made is not None:
+                for k, v in made.scope.items():
+                    out.setdefault(k, v)
+                out[m.group(1)] = made.id
+        return out
+
+
+def id_field(folder: ConnectorFolder, op: OperationSpec) -> tuple[str, dict[str, Any]] | None:
+    """The body field of a create that `connector mock` takes the new record's id from (the first of
+    ``ID_FIELDS`` the body declares, any case), with its schema."""
+    body = op.body_parameter
+    if body is None or is_internal(body):
+        return None
+    schema = _resolve(folder, body.get("schema") or {})
+    props = schema.get("properties") or {}
+    for wanted in ID_FIELDS:
+        for name, sub in props.items():
+            if str(name).lower() == wanted:
+                sub = _resolve(folder, sub)
+                if is_internal(sub) or sub.get("enum") or sub.get("readOnly") or sub.get("type") not in (None, "string", "integer"):
+                    return None
+                return str(name), sub
+    return None
+
+
+def record_id(data: Any) -> str | None:
+    """A record's id in an answer, the way `connector mock` finds it."""
+    if isinstance(data, dict):
+        for wanted in ID_FIELDS:
+            for k, v in data.items():
+                if str(k).lower() == wanted and isinstance(v, (str, int)) and not isinstance(v, bool):
+                    return str(v)
+    return None
+
+
+def seed_records(folder: ConnectorFolder, value_of: Callable[[OperationSpec, str], Any]
+                 ) -> tuple[dict[str, list[dict]], Memory]:
+    """Records for the collections that a visible operation reads, updates or deletes by id (used when no
+    operation creates one, or the create's id cannot be found): one record each, id ``contract-1``, under the collection path its scope parameters make
+    (a record nested under another seeded one: that one's id; else ``value_of(op, parameter)``).
+    Returns (fixture records: collection path -> objects, the memory of them)."""
+    ops = [op for op in folder.visible_operations() if not op.is_trigger]
+    memory = Memory()
+    records: dict[str, list[dict]] = {}
+    for op in sorted(ops, key=lambda o: o.path.count("/")):
+        shape = Shape.of(op)
+        if not shape.record or shape.prefix in memory.records:
+            continue
+        scope = memory.path_values(shape.prefix)
+        segments = shape.prefix.split("/")
+        for segment in segments:
+            m = _PARAM.match(segment)
+            if m and m.group(1) not in scope:
+                scope[m.group(1)] = value_of(op, m.group(1))
+        concrete = "/".join(str(scope[m.group(1)]) if (m := _PARAM.match(s)) else s for s in segments)
+        id_schema = _resolve(folder, op.parameter(shape.id_param or "") or {})
+        rid = SEEDED_NUMBER if id_schema.get("type") in ("integer", "number") else SEEDED_ID
+        records.setdefault(concrete, []).append({"id": rid})
+        memory.records[shape.prefix] = Made(rid, scope)
+    return records, memory
+
+
+SEEDED_ID = "contract-1"
+SEEDED_NUMBER = 1
+
+
+def _resolve(folder: ConnectorFolder, schema: Any) -> dict[str, Any]:
+    for _ in range(10):
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema = folder.resolve_ref(schema["$ref"]) or {}
+        else:
+            break
+    return schema if isinstance(schema, dict) else {}
