@@ -1,0 +1,47 @@
+"""Dropdown consistency in the generic mock, over real HTTP: a helper operation (x-ms-dynamic-values) offers
+values from the state, which the actions it feeds then accept; other values are refused in strict mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import MockServer
+
+MODEL = Path(__file__).resolve().parent.parent / "data" / "tasks_model.py"
+
+
+@pytest.fixture
+def tasks(tmp_path):
+    server = MockServer(tmp_path / "tasks.db", "--model", str(MODEL)).start()
+    yield server
+    server.stop()
+
+
+def test_dropdowns_offer_values_from_the_state_that_the_actions_then_accept(tasks):
+    """ListProjects feeds CreateTask's body property 'project' and ListProjectTasks' path parameter."""
+    offered = httpx.get(tasks.url + "/v1/projects").json()
+    assert offered == []  # nothing offered yet: nothing refused either
+    assert httpx.post(tasks.url + "/v1/tasks", json={"title": "Loose", "project": "anything"}).status_code == 201
+    project = httpx.post(tasks.url + "/v1/projects", json={"name": "Garden"}).json()
+    assert [p["id"] for p in httpx.get(tasks.url + "/v1/projects").json()] == [project["id"]]
+    ok = httpx.post(tasks.url + "/v1/tasks", json={"title": "Dig", "project": project["id"]})
+    assert ok.status_code == 201 and ok.json()["project"] == project["id"]
+    wrong = httpx.post(tasks.url + "/v1/tasks", json={"title": "Dig", "project": "no-such-project"})
+    assert wrong.status_code == 400 and wrong.json()["pointer"] == "/project"
+    assert "ListProjects" in wrong.json()["message"] and project["id"] in wrong.json()["message"]
+    assert httpx.get(f"{tasks.url}/v1/projects/{project['id']}/tasks").status_code == 200
+    bad_path = httpx.get(tasks.url + "/v1/projects/nope/tasks")
+    assert bad_path.status_code == 400 and bad_path.json()["parameter"] == "project"
+
+
+def test_schema_checks_leave_dropdown_values_and_callback_urls_to_the_schema(tmp_path):
+    server = MockServer(tmp_path / "schema.db", "--model", str(MODEL), "--request-checks", "schema").start()
+    try:
+        httpx.post(server.url + "/v1/projects", json={"name": "Garden"})
+        assert httpx.post(server.url + "/v1/tasks", json={"title": "x", "project": "other"}).status_code == 201
+        assert httpx.post(server.url + "/v1/hooks", json={"callbackUrl": "http://10.1.2.3/x"}).status_code == 201
+    finally:
+        server.stop()
