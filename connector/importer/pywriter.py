@@ -59,9 +59,12 @@ def _constructors() -> tuple[str, ...]:
     from .. import model
     from ..model.schema import Marker
 
-    return tuple(sorted(n for n in model.__all__ if is_dataclass(getattr(model, n))
-                        or isinstance(getattr(model, n), Marker)
-                        or getattr(getattr(model, n), "__module__", None) == short.__name__))
+    return tuple(sorted(n for n in model.__all__ if n not in COMPUTED and (
+        is_dataclass(getattr(model, n)) or isinstance(getattr(model, n), Marker)
+        or getattr(getattr(model, n), "__module__", None) == short.__name__)))
+
+
+COMPUTED = frozenset({"Wiring"})  # types the model computes from a declaration (reports), never declared
 
 
 MODEL_NAMES = _constructors()
