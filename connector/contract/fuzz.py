@@ -65,7 +65,7 @@ def _configure(tmp: Path, swagger: Path, auth: FuzzAuth | None) -> tuple[Path, P
     seldom do), and one on a record (a path ending in a parameter, ``/items/{id}``) 404 when the record does
     not exist. schemathesis reads a copy of the swagger that says so (``security`` on the root; ``400``,
     ``401`` when the connector authenticates, ``404`` on a record path, on each operation that declares
-    neither the status nor ``default``), so that its negative and unauthenticated cases expect what such a call gets. Nothing else
+    neither the status nor ``default``; ``202`` on a polling trigger, the platform's "nothing new yet"), so that its negative and unauthenticated cases expect what such a call gets. Nothing else
     in the copy changes."""
     import base64
     import json
@@ -88,6 +88,9 @@ def _configure(tmp: Path, swagger: Path, auth: FuzzAuth | None) -> tuple[Path, P
                         responses.setdefault(status, {"description": text})
                     if record:
                         responses.setdefault("404", {"description": "No such record (any API)."})
+                if op.get("x-ms-trigger") and method == "get" and "x-ms-notification-content" not in item:
+                    responses.setdefault("202", {"description": "Nothing new yet (the platform's polling "
+                                                               "contract: Location and Retry-After)."})
     copy = tmp / "swagger.json"
     copy.write_text(json.dumps(doc), encoding="utf-8")
     if auth is None:

@@ -240,13 +240,57 @@ def derived_action(memory: Memory) -> ScenarioFn:
     return run
 
 
+Firer = Callable[[str, dict[str, Any]], Any]  # fire a trigger (operation id, path values) at the service
+
+
+def derived_trigger(fire: Firer | None) -> ScenarioFn:
+    """A trigger's lifecycle as the platform drives it, with the service made to fire it (``fire``: the
+    mock's ``POST /_mock/inbound/{operationId}``). Webhook: register with a fresh callback URL, fire, receive
+    a notification matching x-ms-notification-content, delete through Location, fire again, nothing
+    arrives. Polling: a first poll answers 202 with Location and Retry-After; fire; the poll of that
+    Location answers 200 with the new item; the next Location answers 202 (nothing new)."""
+    def run(s: Steps) -> None:
+        if fire is None:
+            generic_trigger(s)
+            return
+        if is_webhook(s.op):
+            sub = s.subscribe()
+            fire(s.op.id, {})
+            s.receive(sub)
+            s.client.unsubscribe(sub)
+            fire(s.op.id, {})
+            s.nothing_arrives(sub)
+            s.note("registered, notified, deleted through Location, nothing after")
+            return
+        first = s.act()
+        s.check(first.status == 202, f"the first poll answered {first.status}; nothing was new, so the polling "
+                                     "contract wants 202 with Location and Retry-After")
+        location = first.headers.get("location")
+        s.check(location, "the 202 of the first poll has no Location: the platform would not know where to poll")
+        s.check(first.headers.get("retry-after"), "the 202 of the first poll has no Retry-After")
+        fire(s.op.id, {str(p.get("name")): first.values.get(p.get("name")) for p in s.op.parameters
+                       if p.get("in") == "path" and p.get("name") in first.values})
+        got = s.client.follow(s.op, location)
+        s.check(got.status == 200, f"polling its Location after the trigger fired answered {got.status}, not 200 "
+                                   "with the new item")
+        s.check(got.data not in (None, [], {}), "the 200 after the trigger fired carries no item")
+        again = got.headers.get("location")
+        s.check(again, "the 200 has no Location: the platform would poll from the start and see the item twice")
+        quiet = s.client.follow(s.op, again)
+        s.check(quiet.status == 202, f"the poll after the item answered {quiet.status}; nothing new is 202")
+        s.note("202 + Location + Retry-After, fired, 200 with the item, then 202")
+    return run
+
+
 class ScenarioSet:
     """The scenarios of one connector: specific ones from its module, generic ones for the rest. Without
     specific ones (``memory`` given), the actions are derived: run in create, read, update, delete order."""
 
-    def __init__(self, specific: dict[str, ScenarioFn] | None = None, memory: Memory | None = None):
+    def __init__(self, specific: dict[str, ScenarioFn] | None = None, memory: Memory | None = None,
+                 fire: Firer | None = None):
         self.specific = dict(specific or {})
         self.memory = memory
+        self.fire = fire
 
     def for_folder(self, folder: ConnectorFolder) -> tuple[list[Scenario], list[str]]:
         """(scenarios in swagger order, or the derived order; problems: specific scenarios for operations
@@ -257,22 +301,24 @@ class ScenarioSet:
             ops = ordered(ops)
         for op in ops:
             fn = self.specific.get(op.id)
-            if fn is None:
-                fn = generic_trigger if op.is_trigger else \
-                    derived_action(self.memory) if self.memory is not None else generic_action
+            if fn is None and self.memory is not None:
+                fn = derived_trigger(self.fire) if op.is_trigger else derived_action(self.memory)
+            elif fn is None:
+                fn = generic_trigger if op.is_trigger else generic_action
             out.append(Scenario(op.id, op.id, fn, op.id in self.specific))
         missing = [f"scenario for {name}: the connector has no visible operation '{name}'"
                    for name in self.specific if name not in {s.operation_id for s in out}]
         return out, missing
 
 
-def scenario_set(folder: ConnectorFolder, memory: Memory | None = None) -> ScenarioSet:
+def scenario_set(folder: ConnectorFolder, memory: Memory | None = None, fire: Firer | None = None) -> ScenarioSet:
     """The connector's own scenarios when a registered pack matches the folder, else scenarios derived
-    from its operations (sharing ``memory``: the records the run seeded)."""
+    from its operations (sharing ``memory``: the records the run seeded; ``fire``: how to make the service
+    fire a trigger, when there is one)."""
     pack = scenario_pack(folder)
     if pack is not None:
         return ScenarioSet(pack.scenarios)
-    return ScenarioSet(None, memory or Memory())
+    return ScenarioSet(None, memory or Memory(), fire)
 
 
 def run_scenarios(client: PlatformClient, scenarios: list[Scenario], inject: Injector | None = None,

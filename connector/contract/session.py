@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -152,7 +152,8 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
         inbound = options.inbound_url or (mock.url + INBOUND_PATH if mock else None)
         inject = make_injector(inbound) if inbound else None
 
-        scenarios, problems = scenario_set(folder, memory).for_folder(folder)
+        fire = make_firer(mock.url) if mock is not None and options.model is not None else None
+        scenarios, problems = scenario_set(folder, memory, fire).for_folder(folder)
         try:
             if auth is not None:
                 auth.token()  # sign in once up front: a broken OAuth setting is one clear failure
@@ -341,6 +342,22 @@ def make_injector(url: str) -> Callable[[dict[str, Any]], Any]:
         except ValueError:
             return None
     return inject
+
+
+def make_firer(mock_url: str) -> Callable[[str, dict[str, Any]], Any]:
+    """Fire a trigger of the generic mock: ``POST /_mock/inbound/{operationId}`` (the path values as the
+    query string; the mock makes the payload from the notification schema)."""
+    def fire(op_id: str, values: dict[str, Any]) -> Any:
+        url = f"{mock_url}{INBOUND_PATH}/{quote(op_id, safe='')}"
+        try:
+            r = httpx.post(url, params={k: str(v) for k, v in values.items() if v is not None}, timeout=10.0,
+                           trust_env=False)
+        except httpx.HTTPError as exc:
+            raise ContractFailure(f"POST {url}", f"cannot fire the trigger: {exc}") from None
+        if r.status_code >= 300:
+            raise ContractFailure(op_id, f"the mock refused to fire it ({r.status_code}): {r.text[:300]}")
+        return r.json()
+    return fire
 
 
 def fuzz_folder(folder: ConnectorFolder, options: Options, target: MockServer | None,

@@ -217,6 +217,9 @@ class Generic:
         rid = _id_of(data)
         if rid is None:
             rid = data["id"] = new_id()
+        for k, v in list(data.items()):  # a blank id field is filled with the id the record got
+            if str(k).lower() in ID_FIELDS and isinstance(v, str) and not v.strip():
+                data[k] = rid
         self._write(collection, rid, data)
         return rid
 

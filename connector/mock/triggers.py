@@ -65,6 +65,15 @@ class Polling:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _id_key(record: dict[str, Any]) -> str | None:
+    """The key ``connector mock`` takes a record's id from (``id``, ``uuid``, ``key``, ``name``; any case)."""
+    for wanted in ("id", "uuid", "key", "name"):
+        for k in record:
+            if str(k).lower() == wanted:
+                return k
+    return None
+
+
 def words(*texts: str) -> set[str]:
     """Lower-case singular words of identifiers and paths (``OnNewTaskCreated`` -> task; ``/v1/tasks`` -> task)."""
     out = set()
@@ -196,6 +205,10 @@ class Triggers:
             item = poll_item_schema(poll.route, self.resolve)
             example = self._example(item)
             record = {**(example if isinstance(example, dict) else {}), **(data if isinstance(data, dict) else {})}
+            if not isinstance(data, dict) or _id_key(data) is None:
+                key = _id_key(record)  # the example's id would be the same every time: a fresh one instead
+                if key is not None:
+                    record[key] = int(time.time() * 1e6) if isinstance(record[key], int) else new_id()
             problems = self._check(item)(record) if item else []
             if problems:
                 _refuse(problems)

@@ -165,6 +165,13 @@ rule("PP1082", "webhook-delete-missing", "error", "A connector with webhook trig
 rule("PP1083", "webhook-notification-content", "warning",
      "A webhook trigger's path item has no x-ms-notification-content with a schema.",
      "Describe the payload in x-ms-notification-content {schema} on the path item.")
+rule("PP1084", "webhook-location-missing", "error",
+     "A webhook trigger declared with webhook_delete= gets no Location header on its registration answer (the "
+     "build could not generate one), so the platform cannot delete the subscription when the flow is turned off.",
+     "Name the delete operation's path variables like the trigger's path or header parameters (one other variable "
+     "is the subscription id), or add WebhookLocation(trigger=..., args={...}) to the connector's transforms, or, "
+     "when the service sends the header itself, declare it on the registration response "
+     "(Response(..., extra={\"headers\": {\"Location\": {\"type\": \"string\"}}})).")
 # --- deprecation and annotations
 rule("PP1090", "replacement-not-deprecated", "error", "x-ms-api-annotation.replacement on an operation that is not deprecated.",
      "Set deprecated: true, or remove replacement.")
@@ -312,6 +319,7 @@ SOURCES = {
     "PP1081": "platform: the notification URL property is internal and required along its chain (Microsoft Docs)",
     "PP1082": "platform: webhook triggers need a DELETE operation the Location header points at (Microsoft Docs)",
     "PP1083": "reviewers: describe the webhook payload in x-ms-notification-content",
+    "PP1084": "platform: a webhook is deleted through the Location header of its registration answer (Microsoft Docs)",
     "PP1090": "pipeline: replacement only on deprecated operations",
     "PP1091": "pipeline: replacement needs api and operationId",
     "PP1092": "pipeline: no Production operation under a Preview connector",

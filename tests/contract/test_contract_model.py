@@ -163,3 +163,20 @@ def test_schemathesis_authenticates_as_declared_without_a_secret_on_the_command_
     responses = doc["paths"]["/items/{id}"]["get"]["responses"]
     assert {"200", "400", "401", "404"} <= set(responses)  # what any authenticated API answers, declared or not
     assert "404" not in doc["paths"]["/items"]["get"]["responses"]  # a collection is there, empty or not
+
+
+TASKS = Path(__file__).resolve().parents[1] / "data" / "tasks_model.py"
+
+
+def test_trigger_lifecycles_and_dropdowns_of_a_model(tmp_path):
+    """A webhook trigger: registered, fired through the mock's /_mock/inbound/{operationId}, the notification
+    received and checked, deleted through Location, nothing after; polling triggers: 202 with Location and
+    Retry-After, fired, 200 with the item, 202 again; a path parameter filled through its dropdown."""
+    result = contract("--model", str(TASKS), "--max-examples", "3")
+    assert result.exit_code == 0, result.output
+    notes = {line.split()[1]: line for line in result.output.splitlines() if line.startswith("PASS")}
+    assert notes["OnNewTask"].endswith("registered, notified, deleted through Location, nothing after")
+    for polling in ("WhenTasksAreCreated", "NewestTask"):
+        assert notes[polling].endswith("202 + Location + Retry-After, fired, 200 with the item, then 202")
+    assert "2 calls" in notes["ListProjectTasks"]  # the dropdown (ListProjects), then the action
+    assert "7 scenarios: 7 passed, 0 failed; schemathesis passed" in result.output

@@ -4,6 +4,7 @@ produce the rule, ``good`` (default: no change) must not."""
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -183,6 +184,11 @@ CASES = [
     ("PP4005", lambda c: setattr(c, "script", c.script + "// " + "x" * (1024 * 1024) + "\n"), None),
     ("PP4006", lambda c: setattr(c, "script", c.script.replace("var response =", "var client = new HttpClient();\n        var response =")),
      lambda c: setattr(c, "script", c.script.replace("var response =", "var client = new HttpClient(); // connector: disable=PP4006\n        var response ="))),
+    # a build's record: a webhook trigger declared with webhook_delete= whose Location the build could not wire
+    ("PP1084", lambda c: c.raw.update({".generated.json": json.dumps({
+        "generator": "connector", "files": {}, "unwired_webhooks": {"OnNewMessage": "two unmatched variables"}})
+        .encode()}),
+     lambda c: c.raw.update({".generated.json": b'{"generator": "connector", "files": {}}'})),
     # settings
     ("PP5001", lambda c: _set(c.settings, "icon", "missing.png"), None),
     ("PP5002", lambda c: _set(c.settings, "colour", "blue"), None),
