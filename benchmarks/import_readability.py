@@ -108,9 +108,9 @@ def measure(text: str, signatures: dict[str, inspect.Signature]) -> dict[str, in
                 default = {}
             if type(value) is type(default) and value == default:
                 defaults += 1
-    wanted = {n for n in signatures if n[0].isupper() or n in ("path", "query", "header", "body", "string",
-                                                                   "integer", "boolean", "array", "obj",
-                                                                   "object_schema", "array_of", "reusing")}
+    from connector.importer.pywriter import MODEL_NAMES  # the model's constructors, as the writer knows them
+
+    wanted = set(MODEL_NAMES)
     # numbered: NAME_2 where NAME is taken too (RESPONSE_404 alone is a status code, not a counter)
     stems = set(names) | imported | set(dir(builtins)) | set(keyword.kwlist)
     values = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..jsonio import dumps
-from ..model import Connector, ensure_valid
+from ..model import Connector, ensure_valid, webhook_wiring
 from . import api_properties, icon, readme, script, settings
 from .output import OutputFolder
 from .profiles import DEFAULT_PROFILE, apply_profile
@@ -77,5 +77,6 @@ def build(connector: Connector, out: Path | None = None, context: BuildContext =
         folder.model = Path(os.path.relpath(Path(model_file).resolve(), target.resolve())).as_posix()
     for name, data in render(connector, context).items():
         folder.add(name, data)
+    folder.unwired_webhooks = {w.trigger.id: w.why for w in webhook_wiring(connector) if w.how == "missing"}
     changed = folder.commit()
     return BuildResult(out=target, files=[target / n for n in sorted(folder.files)], changed=changed)

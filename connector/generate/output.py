@@ -33,6 +33,9 @@ class OutputFolder:
     # the model file the files were generated from, relative to root; recorded in the manifest so that
     # `connector validate` can name model fields and lines in its fixes
     model: str | None = None
+    # webhook triggers whose registration answer gets no Location header (trigger id -> why), recorded in the
+    # manifest for `connector validate` (PP1084)
+    unwired_webhooks: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, data: bytes | str) -> None:
         self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
@@ -80,5 +83,7 @@ class OutputFolder:
         if self.model:
             manifest["model"] = self.model
         manifest["files"] = {k: sha256(v) for k, v in sorted(self.files.items())}
+        if self.unwired_webhooks:
+            manifest["unwired_webhooks"] = dict(sorted(self.unwired_webhooks.items()))
         write_bytes(self.root / MANIFEST, dumps(manifest).encode("utf-8"))
         return changed

@@ -74,4 +74,33 @@ def apply_profile(connector: Connector, profile: str = DEFAULT_PROFILE, mock_url
         changes["security"] = replace(connector.security, authorization_url=base + MOCK_AUTHORIZE_PATH,
                                       token_url=base + MOCK_TOKEN_PATH,
                                       refresh_url=base + MOCK_TOKEN_PATH)
+        extra = connector.imported.properties_extra
+        if isinstance(extra.get("connectionParameters"), dict):  # an imported connector's own sign-in settings
+            changes["imported"] = replace(connector.imported, properties_extra={
+                **extra, "connectionParameters": _sign_in_at(extra["connectionParameters"], base)})
     return replace(connector, **changes)
+
+
+_SIGN_IN_KEYS = ("authorizationurl", "tokenurl", "refreshurl", "authorizationurltemplate", "tokenurltemplate",
+                 "refreshurltemplate", "loginuri", "loginurl")
+
+
+def _sign_in_at(params: dict, base: str) -> dict:
+    """Connection parameters whose OAuth sign-in URLs (``customParameters`` URLs and oauth2generic templates, aad's
+    ``loginUri``) have their origin replaced by the mock's, their paths kept (the mock answers at those paths)."""
+    out = {}
+    for name, param in params.items():
+        settings = param.get("oAuthSettings") if isinstance(param, dict) else None
+        custom = settings.get("customParameters") if isinstance(settings, dict) else None
+        if not isinstance(custom, dict):
+            out[name] = param
+            continue
+        moved = {}
+        for key, entry in custom.items():
+            value = entry.get("value") if isinstance(entry, dict) else None
+            if str(key).lower() in _SIGN_IN_KEYS and isinstance(value, str) and "://" in value:
+                rest = value.split("://", 1)[1]
+                entry = {**entry, "value": base + ("/" + rest.split("/", 1)[1] if "/" in rest else "")}
+            moved[key] = entry
+        out[name] = {**param, "oAuthSettings": {**settings, "customParameters": moved}}
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model import Connector, OAuth2, Operation, Readme
+from ..model import Connector, OAuth2, Operation, Readme, effective_transforms
 from .templating import render_template
 
 TEMPLATE = "templates/readme.md.j2"
@@ -28,7 +28,7 @@ def readme_md(connector: Connector) -> str:
     r = connector.readme if isinstance(connector.readme, Readme) else Readme()
     text = render_template(TEMPLATE, connector=connector, r=r, operations=operations,
                            deprecated=[_name(o) for o in operations if o.deprecated], oauth=oauth,
-                           has_script=bool(connector.transforms) or connector.imported.script_source is not None)
+                           has_script=bool(effective_transforms(connector)) or connector.imported.script_source is not None)
     lines = [line.rstrip() for line in text.splitlines()]
     out: list[str] = []
     for line in lines:  # one blank line between blocks, none at the end

@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from ..model import Connector, CorrelationIdHeader, Ref, WebhookLocation
+from ..model import Connector, CorrelationIdHeader, Ref, WebhookLocation, effective_transforms
 from ..swaggerdoc import PATH_VARIABLE, path_variables
 from .templating import render_template
 
@@ -95,12 +95,13 @@ def _location_plan(connector: Connector, t: WebhookLocation) -> dict[str, Any]:
 
 def script_plan(connector: Connector) -> dict[str, Any] | None:
     """What the script does, as strings the template lays out; None when the connector needs no script."""
-    if not connector.transforms:
+    transforms = effective_transforms(connector)
+    if not transforms:
         return None
     always: list[dict[str, Any]] = []
     by_operation: dict[str, list[dict[str, Any]]] = {}
     locations: list[dict[str, Any]] = []
-    for t in connector.transforms:
+    for t in transforms:
         if isinstance(t, CorrelationIdHeader):
             entry = {"header": t.header}
             if t.operations is None:

@@ -9,7 +9,7 @@ connector, so they are left out (paconn asks for the environment and writes the 
 from __future__ import annotations
 
 from ..jsonio import dumps
-from ..model import Connector
+from ..model import Connector, effective_transforms
 
 API_DEFINITION = "apiDefinition.swagger.json"
 API_PROPERTIES = "apiProperties.json"
@@ -19,7 +19,7 @@ SCRIPT = "script.csx"
 
 def settings(connector: Connector) -> dict:
     out = {"apiDefinition": API_DEFINITION, "apiProperties": API_PROPERTIES, "icon": ICON}
-    if connector.transforms or connector.imported.script_source is not None:  # exactly when script.csx is written
+    if effective_transforms(connector) or connector.imported.script_source is not None:  # exactly when script.csx is written
         out["script"] = SCRIPT
     return out
 

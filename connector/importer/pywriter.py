@@ -59,9 +59,12 @@ def _constructors() -> tuple[str, ...]:
     from .. import model
     from ..model.schema import Marker
 
-    return tuple(sorted(n for n in model.__all__ if is_dataclass(getattr(model, n))
-                        or isinstance(getattr(model, n), Marker)
-                        or getattr(getattr(model, n), "__module__", None) == short.__name__))
+    return tuple(sorted(n for n in model.__all__ if n not in COMPUTED and (
+        is_dataclass(getattr(model, n)) or isinstance(getattr(model, n), Marker)
+        or getattr(getattr(model, n), "__module__", None) == short.__name__)))
+
+
+COMPUTED = frozenset({"Wiring"})  # types the model computes from a declaration (reports), never declared
 
 
 MODEL_NAMES = _constructors()
@@ -107,6 +110,7 @@ class ModuleWriter:
         self.refs: Counter[int] = Counter()
         self.hints: dict[int, str] = {}
         self.reserved_names: dict[int, str] = {}  # operations and definitions: named before anything else
+        self.holders: dict[int, str] = {}  # id(object) -> the whole name of the operation/definition it is in
         self.owners: dict[int, tuple[str, ...]] = {}  # id(object) -> the names of what holds it (where first used)
         self.objects: dict[int, Any] = {}
         self.nodes: dict[int, Node] = {}
@@ -124,9 +128,9 @@ class ModuleWriter:
 
     # -- pass 1: how often is each object used ------------------------------------------------------------
     def _count(self) -> None:
-        stack: list[tuple[Any, str, tuple[str, ...]]] = [(x, "", ()) for x in reversed(self._roots())]
+        stack: list[tuple[Any, str, tuple[str, ...], Any]] = [(x, "", (), None) for x in reversed(self._roots())]
         while stack:
-            obj, hint, owners = stack.pop()
+            obj, hint, owners, parent = stack.pop()
             key = id(obj)
             self.refs[key] += 1
             if key in self.objects:
@@ -134,9 +138,16 @@ class ModuleWriter:
             self.objects[key] = obj
             self.hints[key] = hint
             self.owners[key] = owners
+            if isinstance(obj, (Operation, Definition)):
+                holder = upper_snake(obj.id if isinstance(obj, Operation) else obj.name)
+            else:
+                holder = self.holders.get(id(parent)) if parent is not None else None
+            if holder is not None:
+                self.holders[key] = holder
             own = self._owner_name(obj)
             inner = owners + (own,) if own and (not owners or owners[-1] != own) else owners
-            stack.extend((child, child_hint, inner) for child, child_hint in reversed(list(self._children(obj, hint))))
+            stack.extend((child, child_hint, inner, obj)
+                         for child, child_hint in reversed(list(self._children(obj, hint))))
 
     @staticmethod
     def _owner_name(obj: Any) -> str | None:
@@ -274,9 +285,15 @@ class ModuleWriter:
         return name
 
     def _qualified(self, obj: Any, base: str) -> Iterable[str]:
-        """Names for ``obj``, best first: ``base``, then ``base`` prefixed by what holds it where it is first
-        used (its definition, field or operation: ``RESOURCE_SOURCE_APP``), nearest first."""
+        """Names for ``obj``, best first: ``base``; what the thing itself says (an operation as ``op_<id>`` when
+        its id is taken, a field's whole name where ``base`` keeps its first words, a shared parameter or
+        response as ``PARAMETER_<key>``, a body after its definition); then ``base`` prefixed by what holds it
+        where it is first used (its definition, field or operation: ``RESOURCE_SOURCE_APP``), nearest first,
+        then by the whole name of its operation or definition; a response by its status last. The caller
+        adds a number only when all of these are taken."""
         yield base
+        if isinstance(obj, Operation) and not base.startswith("op_"):  # its id is a model name or a definition's
+            yield "op_" + base
         if isinstance(obj, (Field, Parameter)) and not getattr(obj, "shared", None):
             full = upper_snake(obj.name)  # the whole name, where base keeps only its first words
             if full != upper_snake(obj.name, words=4):
@@ -291,6 +308,11 @@ class ModuleWriter:
         for depth in (1, 2, 3):
             if len(owners) >= depth:
                 yield "_".join(owners[-depth:]) + "_" + base
+        holder = self.holders.get(id(obj))
+        if holder is not None:  # the whole name of the operation or definition it is in (not its first words)
+            yield holder + "_" + base
+        if isinstance(obj, Response) and not obj.shared and obj.status.isalnum() and obj.status.upper() not in base:
+            yield f"{base}_{obj.status.upper()}"  # its status tells it apart (DEFAULT_RESPONSE_404)
 
     def _use(self, name: str) -> str:
         self.used_names.add(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import secrets
 import sys
 import time
@@ -39,6 +40,48 @@ from .store import Store
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 _ABSENT = object()  # an optional request body that was left out (unlike a JSON null)
 OAUTH_PATHS = ("/oauth2/v2.0/authorize", "/oauth2/v2.0/token")  # the mock build profile's OAuth URLs
+# identity providers' own URL shapes, served too: aad (v1 and v2 endpoints under a tenant)
+TENANT_PATHS = {"/{tenant}/oauth2/authorize": "authorize", "/{tenant}/oauth2/token": "token",
+                "/{tenant}/oauth2/v2.0/authorize": "authorize", "/{tenant}/oauth2/v2.0/token": "token"}
+_TEMPLATE = re.compile(r"\{[^{}/]*\}")
+
+
+def oauth_paths(connector: Connector) -> dict[str, str]:
+    """Every path the mock's authorization server answers at (path -> "authorize" | "token"): its own, the
+    tenant-shaped ones of aad, and the paths of the connector's declared sign-in URLs (the swagger's
+    authorization and token URLs, and apiProperties' ``customParameters`` URLs and oauth2generic URL templates),
+    so a client that only points the declared URLs' origin at the mock signs in there."""
+    found = {OAUTH_PATHS[0]: "authorize", OAUTH_PATHS[1]: "token"}
+    security = connector.security
+    if type(security).__name__ != "OAuth2":
+        return found
+    found.update(TENANT_PATHS)
+    urls = [("authorize", security.authorization_url), ("token", security.token_url),
+            ("token", security.refresh_url)]
+    params = connector.imported.properties_extra.get("connectionParameters")
+    for param in (params.values() if isinstance(params, dict) else ()):
+        settings = param.get("oAuthSettings") if isinstance(param, dict) else None
+        custom = settings.get("customParameters") if isinstance(settings, dict) else None
+        for key, entry in (custom.items() if isinstance(custom, dict) else ()):
+            value = entry.get("value") if isinstance(entry, dict) else None
+            name = str(key).lower()
+            kind = "authorize" if "authoriz" in name else "token" if "token" in name or "refresh" in name else None
+            if kind and isinstance(value, str):
+                urls.append((kind, value))
+    for kind, url in urls:
+        if not isinstance(url, str) or "://" not in url:
+            continue
+        rest = url.split("://", 1)[1]
+        path = "/" + rest.split("/", 1)[1] if "/" in rest else ""
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if path and path != "/":
+            found.setdefault(path, kind)
+    return found
+
+
+def _path_regex(paths: Any) -> "re.Pattern[str]":
+    parts = ["(?:" + "[^/]+".join(re.escape(piece) for piece in _TEMPLATE.split(path)) + ")" for path in paths]
+    return re.compile("|".join(parts))
 MAX_FORM = 64 * 1024  # the sign-in form and token requests
 
 
@@ -180,9 +223,11 @@ class MockApp:
                                                    compile_shape(notify_schema, compiler_resolve))
         missing = [r.id for r in self.table.routes if r.id not in self.behaviour.handlers]
         self.unhandled = set(missing)
+        self.oauth_paths = oauth_paths(self.connector)
+        self._own_paths = _path_regex(self.oauth_paths)
         self.other = Starlette(routes=[
-            StarletteRoute(OAUTH_PATHS[0], self.oauth.authorize, methods=["GET", "POST"]),
-            StarletteRoute(OAUTH_PATHS[1], self.oauth.token, methods=["POST"]),
+            *(StarletteRoute(path, self.oauth.authorize, methods=["GET", "POST"]) if kind == "authorize" else
+              StarletteRoute(path, self.oauth.token, methods=["POST"]) for path, kind in self.oauth_paths.items()),
             StarletteRoute("/_mock/inbound", self.inbound, methods=["POST"]),
             StarletteRoute("/_mock/inbound/{operation_id}", self.inbound, methods=["POST"]),
             StarletteRoute("/_mock/triggers", self.triggers, methods=["GET"]),
@@ -209,11 +254,12 @@ class MockApp:
         await self.other(scope, receive, send)
 
     def _own_path(self, raw: bytes) -> bool:
-        """The mock's own endpoints (OAuth, /_mock/) under an API whose basePath is the root, where the API
-        has no operation at that path."""
-        if self.base or not (raw.split(b"?")[0].decode("latin-1") in OAUTH_PATHS or raw.startswith(b"/_mock/")):
+        """The mock's own endpoints (its OAuth paths, /_mock/) under the API's basePath (a basePath of "/", or one
+        a declared sign-in URL shares), where the API has no operation at that path."""
+        path = raw.split(b"?")[0]
+        if not (path.startswith(b"/_mock/") or self._own_paths.fullmatch(path.decode("latin-1"))):
             return False
-        return not self.table.lookup(raw.split(b"?")[0])[0]
+        return not self.table.lookup(path)[0]
 
     async def lifespan(self, receive: Callable, send: Callable) -> None:
         while True:
@@ -237,7 +283,8 @@ class MockApp:
     async def _other(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         started = time.perf_counter()
         status = [0]
-        limit = min(MAX_FORM, self.settings.max_body) if scope["path"] in OAUTH_PATHS else self.settings.max_body
+        limit = min(MAX_FORM, self.settings.max_body) if self._own_paths.fullmatch(scope["path"]) \
+            else self.settings.max_body
         declared = _Headers(scope["headers"]).get("content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > limit:
             await self._too_large_answer(scope, send, limit, started)

@@ -113,7 +113,7 @@ class AuthorizationServer:
             c.execute("INSERT INTO tokens VALUES (?, 'access', ?, ?, ?, ?, ?, 0, ?)",
                       (digest(access), client_id, user_id, " ".join(scopes), now + self.settings.token_ttl,
                        code_hash, now))
-            if "offline_access" in scopes:
+            if "offline_access" in scopes or not self.scopes:  # no scopes declared: refreshable, as providers do
                 refresh = secrets.token_urlsafe(32)
                 c.execute("INSERT INTO tokens VALUES (?, 'refresh', ?, ?, ?, ?, ?, 0, ?)",
                           (digest(refresh), client_id, user_id, " ".join(scopes), now + 90 * 86400, code_hash, now))
@@ -146,7 +146,7 @@ class AuthorizationServer:
         if params.get("response_type") != "code":
             return back(error="unsupported_response_type", error_description="only response_type=code is supported")
         scopes = self.grantable(params.get("scope"))
-        if not scopes and self.scopes:  # a connector that declares no scopes grants a token without any
+        if not scopes and self.scopes:  # a connector declaring no scopes (aad with a resource, many others) gets none
             return back(error="invalid_scope",
                         error_description="none of the requested scopes is one of the connector's scopes")
         method = params.get("code_challenge_method", "plain" if params.get("code_challenge") else "")

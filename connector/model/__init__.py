@@ -33,10 +33,12 @@ from .schema import (
     reusing,
     string,
 )
-from .transforms import SUBSCRIPTION_ID, CorrelationIdHeader, WebhookLocation, script_operation_ids
+from .transforms import (SUBSCRIPTION_ID, CorrelationIdHeader, WebhookLocation, Wiring, effective_transforms,
+                         script_operation_ids, webhook_wiring)
 
 __all__ = [
-    "SUBSCRIPTION_ID", "CorrelationIdHeader", "Readme", "WebhookLocation", "script_operation_ids",
+    "SUBSCRIPTION_ID", "CorrelationIdHeader", "Readme", "WebhookLocation", "Wiring", "effective_transforms",
+    "script_operation_ids", "webhook_wiring",
     "ModelError", "Imported", "operations_in", "UNSET", "ApiKey", "BasicAuth", "Connector", "Contact", "Definition", "Dropdown", "DynamicSchema", "Field", "OAuth2",
     "Operation", "Parameter",
     "Ref", "Response", "Schema", "Throttling", "TriggerMetadata", "array", "array_of", "body", "boolean", "check", "ensure_valid",

@@ -12,16 +12,22 @@ operations they apply to become ``scriptOperations``. No transform, no script.
   script sets that header to the absolute URL of the trigger's ``webhook_delete`` operation, its path
   parameters filled from the trigger's request (``Ref("Param")``) or from the subscription id
   (``SUBSCRIPTION_ID``, read at the trigger's ``subscription_id`` in the answer body).
+
+A trigger declared with ``webhook_delete=`` needs no transform written by hand (``webhook_wiring``): when the
+delete operation's path variables are named like the trigger's path or header parameters, except at most one
+(the subscription id), the ``WebhookLocation`` is generated; when the registration answer declares a
+``Location`` header (``Response(extra={"headers": {"Location": ...}})``) the service sends it itself. Otherwise
+the build records why, and ``connector validate`` reports it (PP1084) with the fix.
 """
 
 from __future__ import annotations
 
 from dataclasses import field
-from typing import TYPE_CHECKING, Any, Mapping, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Union
 
 from ..swaggerdoc import path_variables
 from .base import model
-from .schema import Marker, Ref
+from .schema import Definition, Marker, Ref, Schema
 
 if TYPE_CHECKING:  # pragma: no cover
     from .connector import Connector, Operation
@@ -75,10 +81,103 @@ class WebhookLocation:
 Transform = Union[CorrelationIdHeader, WebhookLocation]
 
 
+@model
+class Wiring:
+    """How the ``Location`` header of webhook trigger ``trigger``'s registration answer comes about: ``declared``
+    (a ``WebhookLocation`` in the connector's transforms), ``service`` (the answer declares a ``Location`` header:
+    the service sends it), ``script`` (a hand-written script.csx kept by import is in charge), ``generated``
+    (``transform``, derived from the names) or ``missing`` (``why`` says what stopped the derivation)."""
+
+    trigger: Any  # Operation
+    how: Literal["declared", "service", "script", "generated", "missing"]
+    transform: "WebhookLocation | None" = None
+    why: str = ""
+
+
+def sends_location(trigger: "Operation") -> bool:
+    """Whether the trigger's registration answer (a 2xx response) declares a ``Location`` header."""
+    for r in trigger.responses:
+        headers = r.extra.get("headers") if r.status.startswith("2") else None
+        if isinstance(headers, Mapping) and any(str(h).lower() == "location" for h in headers):
+            return True
+    return False
+
+
+def derive_location(trigger: "Operation") -> tuple[WebhookLocation | None, str]:
+    """The ``WebhookLocation`` of a trigger with ``webhook_delete``, from names alone: each path variable of the
+    delete operation is the trigger's path or header parameter of that name, and at most one other variable is
+    the subscription id. None and why when the names do not say it."""
+    delete = trigger.webhook_delete
+    args: dict[str, Any] = {}
+    others: list[str] = []
+    for var in path_variables(delete.path):
+        param = trigger.parameter(var)
+        if param is not None and param.location in ("path", "header"):
+            args[var] = Ref(var)
+        else:
+            others.append(var)
+    if len(others) > 1:
+        names = ", ".join(f"'{v}'" for v in others)
+        return None, (f"the path of '{delete.id}' ({delete.path}) has {len(others)} variables ({names}) that are "
+                      f"neither path nor header parameters of '{trigger.id}', and only one can be the "
+                      "subscription id")
+    if others:
+        args[others[0]] = SUBSCRIPTION_ID
+        missing = _undeclared_subscription(trigger)
+        if missing:
+            return None, missing
+    return WebhookLocation(trigger=trigger, args=args), ""
+
+
+def _undeclared_subscription(trigger: "Operation") -> str:
+    """Why the registration answer cannot carry the subscription id at ``subscription_id`` according to its
+    declared schema ('' when it can, or when no schema says otherwise)."""
+    schema = next((r.schema for r in trigger.responses if r.status.startswith("2") and r.schema is not None), None)
+    node: Any = schema
+    for part in [p for p in trigger.subscription_id.split("/") if p]:
+        while isinstance(node, Definition) or (isinstance(node, Schema) and node.definition is not None
+                                               and node.properties is None):
+            node = node.schema if isinstance(node, Definition) else node.definition
+        if not isinstance(node, Schema) or node.properties is None:
+            return ""  # nothing declared to check against: the script reads what the service sends
+        node = next((f for f in node.properties if f.name == part), None)
+        if node is None:
+            return (f"the registration answer of '{trigger.id}' declares no '{trigger.subscription_id}' "
+                    "(subscription_id, where the subscription id is read); set subscription_id= to where it is")
+    return ""
+
+
+def webhook_wiring(connector: "Connector") -> list[Wiring]:
+    """For every trigger with ``webhook_delete``, in declaration order, how its Location header comes about."""
+    declared = {t.trigger_id for t in connector.transforms if isinstance(t, WebhookLocation)}
+    out: list[Wiring] = []
+    for op in connector.operations:
+        if op.webhook_delete is None or not op.trigger:
+            continue
+        if op.id in declared:
+            out.append(Wiring(trigger=op, how="declared"))
+        elif sends_location(op):
+            out.append(Wiring(trigger=op, how="service"))
+        elif connector.imported.script_source is not None:
+            out.append(Wiring(trigger=op, how="script"))
+        else:
+            transform, why = derive_location(op)
+            out.append(Wiring(trigger=op, how="generated", transform=transform) if transform is not None
+                       else Wiring(trigger=op, how="missing", why=why))
+    return out
+
+
+def effective_transforms(connector: "Connector") -> tuple[Transform, ...]:
+    """What the script does: the declared transforms, then a ``WebhookLocation`` generated for every trigger whose
+    ``webhook_delete`` needs one and whose names say how (``webhook_wiring``)."""
+    generated = tuple(w.transform for w in webhook_wiring(connector) if w.how == "generated")
+    return tuple(connector.transforms) + generated
+
+
 def script_operation_ids(connector: "Connector") -> list[str]:
     """The operations the script handles, in declaration order: every operation some transform applies to."""
     wanted: set[str] = set()
-    for t in connector.transforms:
+    for t in effective_transforms(connector):
         wanted.update(t.operation_ids(connector))
     return [o.id for o in connector.operations if o.id in wanted]
 

@@ -151,6 +151,14 @@ rule("PP1076", "dynamic-parameter-unknown", "error",
      "A {parameter: X} / parameterReference in a dynamic extension names no parameter of the calling operation (a "
      "parameterReference: no parameter, or no property at its slash-separated path inside one).",
      "Reference a parameter that the operation declares.")
+rule("PP1078", "dynamic-list-missing", "warning",
+     "An x-ms-dynamic-values argument {parameter: X} names a body property, and no x-ms-dynamic-list beside it says "
+     "where in the body X is.",
+     "Add x-ms-dynamic-list with a parameterReference path (body/.../X); in the model: Ref(\"X\", \"body/.../X\").")
+rule("PP1079", "dynamic-list-mismatch", "warning",
+     "x-ms-dynamic-values and the x-ms-dynamic-list beside it call different operations or read different paths of "
+     "the answer, so the designer and the platform fill the dropdown differently.",
+     "Make them agree; in the model, declare the dropdown once (one Dropdown writes both).")
 rule("PP1077", "dynamic-schema-on-body", "error", "x-ms-dynamic-schema sits on a body parameter instead of its schema.",
      "Move x-ms-dynamic-schema into the parameter's schema.")
 # --- webhooks
@@ -165,6 +173,13 @@ rule("PP1082", "webhook-delete-missing", "error", "A connector with webhook trig
 rule("PP1083", "webhook-notification-content", "warning",
      "A webhook trigger's path item has no x-ms-notification-content with a schema.",
      "Describe the payload in x-ms-notification-content {schema} on the path item.")
+rule("PP1084", "webhook-location-missing", "error",
+     "A webhook trigger declared with webhook_delete= gets no Location header on its registration answer (the "
+     "build could not generate one), so the platform cannot delete the subscription when the flow is turned off.",
+     "Name the delete operation's path variables like the trigger's path or header parameters (one other variable "
+     "is the subscription id), or add WebhookLocation(trigger=..., args={...}) to the connector's transforms, or, "
+     "when the service sends the header itself, declare it on the registration response "
+     "(Response(..., extra={\"headers\": {\"Location\": {\"type\": \"string\"}}})).")
 # --- deprecation and annotations
 rule("PP1090", "replacement-not-deprecated", "error", "x-ms-api-annotation.replacement on an operation that is not deprecated.",
      "Set deprecated: true, or remove replacement.")
@@ -308,10 +323,14 @@ SOURCES = {
     "PP1075": "platform: a dynamic extension calls an operation of the same connector",
     "PP1076": "platform: a {parameter: X} reference resolves among the calling operation's parameters",
     "PP1077": "pipeline: DynamicExtensionDefinitionNotAllowedInParameter",
+    "PP1078": "Microsoft Docs: x-ms-dynamic-list is needed beside x-ms-dynamic-values when an argument points inside a "
+              "parameter",
+    "PP1079": "Microsoft Docs: x-ms-dynamic-list is the same dropdown as x-ms-dynamic-values, in the newer spelling",
     "PP1080": "pipeline: WebhookOperationsMissingNotificationUrlProperty",
     "PP1081": "platform: the notification URL property is internal and required along its chain (Microsoft Docs)",
     "PP1082": "platform: webhook triggers need a DELETE operation the Location header points at (Microsoft Docs)",
     "PP1083": "reviewers: describe the webhook payload in x-ms-notification-content",
+    "PP1084": "platform: a webhook is deleted through the Location header of its registration answer (Microsoft Docs)",
     "PP1090": "pipeline: replacement only on deprecated operations",
     "PP1091": "pipeline: replacement needs api and operationId",
     "PP1092": "pipeline: no Production operation under a Preview connector",

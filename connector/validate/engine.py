@@ -14,7 +14,7 @@ from . import catalog  # noqa: F401  (registers the rules)
 from .config import csharp_suppressions, find_config, json_suppressed, json_suppressions
 from .findings import Finding, Reporter
 from .jsonpos import positions
-from .modelfix import model_source, rewrite
+from .modelfix import MANIFEST, model_source, rewrite
 from .textutil import show
 
 SWAGGER, PROPERTIES, ICON, SCRIPT, SETTINGS = "swagger", "properties", "icon", "script", "settings"
@@ -162,6 +162,24 @@ def place(item: Loaded, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def check_unwired_webhooks(item: Loaded, rep: Reporter) -> None:
+    """PP1084 for the webhook triggers that the build of this folder recorded as getting no Location header (only
+    the model knows a trigger's delete operation, so only a folder `connector build` wrote can say)."""
+    if not isinstance(item.data, dict) or not (item.path.parent / MANIFEST).is_file():
+        return
+    source = model_source(item.path.parent, display)
+    if source is None or not source.unwired_webhooks:
+        return
+    from ..swaggerdoc import operations_by_id, pointer
+
+    ops = operations_by_id(item.data)
+    for op_id, why in sorted(source.unwired_webhooks.items()):
+        path, method, _ = ops.get(op_id, (None, None, None))
+        ptr = pointer("paths", path, method) if path is not None else ""
+        rep.report("PP1084", ptr, f"webhook trigger {show(op_id)} declares webhook_delete, but its registration "
+                   f"answer gets no Location header: {why}")
+
+
 def _run_checks(ws: Workspace, item: Loaded, rep: Reporter) -> None:
     if item.kind in JSON_KINDS:
         doc = item.doc
@@ -183,6 +201,7 @@ def _run_checks(ws: Workspace, item: Loaded, rep: Reporter) -> None:
     if item.kind == SWAGGER:
         from .swagger import check_swagger
         check_swagger(rep, item.data, len(item.raw))
+        check_unwired_webhooks(item, rep)
     elif item.kind == PROPERTIES:
         from .properties import check_properties
         swagger = ws.sibling(item.path, SWAGGER)

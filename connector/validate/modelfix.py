@@ -48,6 +48,8 @@ class ModelSource:
     file: Path | None = None
     display: str = ""
     lines: list[str] = field(default_factory=list)
+    # webhook triggers the build could not give a Location header (operationId -> why), from the manifest
+    unwired_webhooks: dict[str, str] = field(default_factory=dict)
 
     def line_of(self, operation: str | None, name: str | None) -> int | None:
         """The line declaring ``operation`` (and the first line after it naming ``name``), 1-based, or None."""
@@ -75,6 +77,9 @@ def model_source(folder: Path, display) -> ModelSource | None:
     if not doc.ok or not isinstance(doc.data, dict) or doc.data.get("generator") != "connector":
         return None
     source = ModelSource()
+    unwired = doc.data.get("unwired_webhooks")
+    if isinstance(unwired, dict):
+        source.unwired_webhooks = {k: v for k, v in unwired.items() if isinstance(k, str) and isinstance(v, str)}
     model = doc.data.get("model")
     if isinstance(model, str) and model:
         file = (folder / model)

@@ -105,9 +105,9 @@ def test_the_cli_path_imports_and_builds_99_percent_back_with_icon_script_and_re
 
 
 def test_the_written_modules_read_well(results):
-    """Over the corpus: a number tells two names apart only where nothing else does (a handful of definitions
-    whose names differ in case only, ids that clash with a model name), no argument repeats its constructor's
-    default, and every module imports every constructor of the model."""
+    """Over the corpus: a number tells two names apart only where nothing else does (three definitions whose
+    names differ from another's in case only), no argument repeats its constructor's default, and every module
+    imports every constructor of the model."""
     import importlib.util
 
     from .conftest import ROOT
@@ -119,7 +119,7 @@ def test_the_written_modules_read_well(results):
     measured = {name: readability.measure(r.source, signatures) for name, r in results.items() if r.source}
     assert len(measured) >= 700
     numbered = {name: m["numbered"] for name, m in measured.items() if m["numbered"]}
-    assert sum(numbered.values()) <= 15, numbered  # 3319 before names came from what holds them
+    assert sum(numbered.values()) <= 5, numbered  # 3319 before names came from what holds them
     assert "certified-connectors/monday" not in numbered and "certified-connectors/Dime.Scheduler" not in numbered
     assert sum(m["defaults"] for m in measured.values()) == 0
     assert sum(m["incomplete_import"] for m in measured.values()) == 0

@@ -173,3 +173,19 @@ def test_folder_and_model_together_or_a_folder_without_a_swagger_are_refused(tmp
     empty = CliRunner().invoke(main, ["mock", "--folder", str(tmp_path), "--port", "1"])
     assert empty.exit_code == 2 and "has no apiDefinition.swagger.json" in empty.output
     assert "Traceback" not in empty.output
+
+
+def test_throttling_declared_in_the_model_answers_429_with_retry_after(tmp_path):
+    file = tmp_path / "items_throttled.py"
+    text = model_file(tmp_path, "none").read_text()
+    text = text.replace("from connector.model import (", "from connector.model import (Throttling, ")
+    text = text.replace('publisher="Items Ltd",', 'publisher="Items Ltd", throttling=Throttling(calls=3, period_seconds=60),')
+    file.write_text(text)
+    server = MockServer(tmp_path / "throttled.db", "--model", str(file)).start()
+    try:
+        assert [httpx.get(server.url + "/v1/items").status_code for _ in range(3)] == [200, 200, 200]
+        refused = httpx.get(server.url + "/v1/items")
+        assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 60
+        assert refused.json()["error"] == "too_many_requests"
+    finally:
+        server.stop()

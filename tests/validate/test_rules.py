@@ -4,6 +4,7 @@ produce the rule, ``good`` (default: no change) must not."""
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -52,6 +53,12 @@ def pyproject(c, text):
 
 body_param = {"name": "extra", "in": "body", "x-ms-summary": "Extra", "description": "Extra body.",
               "schema": {"type": "object"}}
+
+# a body property whose dropdown passes a sibling (text); the same dropdown in x-ms-dynamic-list spelling
+FORMAT = {"type": "string", "x-ms-summary": "Format", "description": "The format.", "x-ms-dynamic-values": {
+    "operationId": "ListFormats", "parameters": {"message": {"parameter": "text"}}, "value-path": "name"}}
+FORMAT_LIST = {"operationId": "ListFormats", "itemsPath": "value", "itemValuePath": "name",
+               "parameters": {"message": {"parameterReference": "messageId"}}}
 
 CASES = [
     # files and JSON
@@ -183,6 +190,17 @@ CASES = [
     ("PP4005", lambda c: setattr(c, "script", c.script + "// " + "x" * (1024 * 1024) + "\n"), None),
     ("PP4006", lambda c: setattr(c, "script", c.script.replace("var response =", "var client = new HttpClient();\n        var response =")),
      lambda c: setattr(c, "script", c.script.replace("var response =", "var client = new HttpClient(); // connector: disable=PP4006\n        var response ="))),
+    ("PP1078", lambda c: _set(op(c, SEND)["parameters"][0]["schema"]["properties"], "format", dict(FORMAT)),
+     lambda c: _set(op(c, SEND)["parameters"][0]["schema"]["properties"], "format", dict(FORMAT, **{
+         "x-ms-dynamic-list": {"operationId": "ListFormats", "itemValuePath": "name",
+                               "parameters": {"message": {"parameterReference": "body/text"}}}}))),
+    ("PP1079", lambda c: _set(p(c, GET, 1), "x-ms-dynamic-list", dict(FORMAT_LIST, itemValuePath="id")),
+     lambda c: _set(p(c, GET, 1), "x-ms-dynamic-list", FORMAT_LIST)),
+    # a build's record: a webhook trigger declared with webhook_delete= whose Location the build could not wire
+    ("PP1084", lambda c: c.raw.update({".generated.json": json.dumps({
+        "generator": "connector", "files": {}, "unwired_webhooks": {"OnNewMessage": "two unmatched variables"}})
+        .encode()}),
+     lambda c: c.raw.update({".generated.json": b'{"generator": "connector", "files": {}}'})),
     # settings
     ("PP5001", lambda c: _set(c.settings, "icon", "missing.png"), None),
     ("PP5002", lambda c: _set(c.settings, "colour", "blue"), None),
