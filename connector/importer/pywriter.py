@@ -6,6 +6,13 @@ other parameter, field, schema or dropdown the connector uses in more than one p
 one-liner). Each variable is declared before its first use. Parameters and fields are written with the model's
 short constructors (``path``, ``query``, ``header``, ``body``, ``string``, ``integer``, ``array``, ``obj``...)
 where they fit, so an operation reads like its reference page.
+
+A variable's name is its thing's own name, then (when that is taken) what holds it where it is first used
+(``RESOURCELIST_SOURCE_APP``); a number only when nothing else tells two apart (``_qualified``). A field that
+differs from a declared one of the same name in one or two small attributes is ``reusing(X, required=True)``.
+No keyword repeats its constructor's default, and the import line names every constructor of the model.
+Uses that would form a cycle (a definition holding a dropdown over an operation whose answer is that
+definition) name the operation by its id, so the module always loads.
 """
 
 from __future__ import annotations
