@@ -138,3 +138,14 @@ def test_the_mock_describes_its_triggers(tasks):
     assert found["WhenTasksAreCreated"]["kind"] == "polling" and found["WhenTasksAreCreated"]["batch"] is True
     assert found["WhenTasksAreCreated"]["watches"] == "/tasks" and found["NewestTask"]["batch"] is False
 
+
+
+def test_a_delete_taking_the_id_in_its_query_and_a_callback_found_by_its_name(tasks, receiver):
+    r = httpx.post(tasks.url + "/v1/project-hooks", json={"url": receiver.url + "/projects", "owner": "ann"})
+    assert r.status_code == 200, r.text
+    sub = r.json()["subscriptionId"]
+    assert r.headers["location"] == f"{tasks.url}/v1/project-hooks/remove?id={sub}&owner=ann"
+    project = httpx.post(tasks.url + "/v1/projects", json={"name": "Fired"}).json()
+    assert json.loads(receiver.wait_for(1)[0]["body"]) == project
+    assert httpx.delete(r.headers["location"]).status_code == 200
+    assert httpx.delete(r.headers["location"]).status_code == 404
