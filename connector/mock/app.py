@@ -54,7 +54,9 @@ def oauth_paths(connector: Connector) -> dict[str, str]:
     found = {OAUTH_PATHS[0]: "authorize", OAUTH_PATHS[1]: "token"}
     security = connector.security
     params = connector.imported.properties_extra.get("connectionParameters")
-    if type(security).__name__ != "OAuth2" and not isinstance(params, dict):
+    signs_in = isinstance(params, dict) and any(isinstance(p, dict) and p.get("type") == "oauthSetting"
+                                                for p in params.values())
+    if type(security).__name__ != "OAuth2" and not signs_in:
         return found
     found.update(TENANT_PATHS)
     urls = [("authorize", security.authorization_url), ("token", security.token_url),

@@ -1,7 +1,7 @@
 """Tasks: a connector with a webhook trigger and two polling triggers, for tests of the generic mock's triggers."""
 
 from connector.model import (Connector, Contact, Dropdown, Operation, Response, array, array_of, body,
-                             object_schema, operations_in, path, query, string)
+                             object_schema, operations_in, path, string)
 
 PROJECT = object_schema(
     string("id", label="Id", description="Identifier of the project."),
@@ -15,10 +15,6 @@ ListProjects = Operation(id="ListProjects", method="GET", path="/projects", summ
                          description="Lists projects.", visibility="internal",
                          responses=(Response(status="200", description="The projects.", schema=array_of(PROJECT)),))
 PROJECTS = Dropdown(operation=ListProjects, value="id", title="name")
-ListLabels = Operation(id="ListLabels", method="GET", path="/labels", summary="List labels",
-                       description="Lists the labels (reference data: no action adds one).", visibility="internal",
-                       responses=(Response(status="200", description="The labels.", schema=array_of(object_schema(
-                           string("name", label="Name", description="The label.", extra={"example": "urgent"})))),))
 
 TASK = object_schema(
     string("id", label="Id", description="Identifier of the task."),
@@ -37,9 +33,7 @@ ListTasks = Operation(id="ListTasks", method="GET", path="/tasks", summary="List
 ListProjectTasks = Operation(
     id="ListProjectTasks", method="GET", path="/projects/{project}/tasks", summary="List a project's tasks",
     description="Lists the tasks of one project.",
-    parameters=(path("project", label="Project", description="The project.", dropdown=PROJECTS),
-                query("label", label="Label", description="Only tasks with this label.",
-                      dropdown=Dropdown(operation=ListLabels, value="name", title="name"))),
+    parameters=(path("project", label="Project", description="The project.", dropdown=PROJECTS),),
     responses=(Response(status="200", description="The tasks.", schema=array_of(TASK)),))
 DeleteHook = Operation(id="DeleteHook", method="DELETE", path="/hooks/{hookId}", summary="Delete a subscription",
                        description="Stops notifications.", parameters=(HOOK_ID,), visibility="internal",
@@ -55,24 +49,6 @@ OnNewTask = Operation(
     responses=(Response(status="201", description="Subscribed.", schema=object_schema(
         string("id", label="Id", description="The subscription id."))),),
     notification=TASK,
-)
-DeleteProjectHook = Operation(
-    id="DeleteProjectHook", method="DELETE", path="/project-hooks/remove", summary="Delete a project subscription",
-    description="Stops project notifications.", visibility="internal",
-    parameters=(query("id", label="Subscription", description="The subscription.", required=True),
-                query("owner", label="Owner", description="Who subscribed.", required=True)),
-    responses=(Response(status="200", description="Deleted."),))
-OnNewProject = Operation(
-    id="OnNewProject", method="POST", path="/project-hooks", trigger="single", summary="When a project is created",
-    description="Fires when a project is created.",
-    parameters=(body(object_schema(
-        # no x-ms-notification-url (validate's PP1080), as some real connectors: found by its name
-        string("url", label="Callback", description="Where to notify.", required=True),
-        string("owner", label="Owner", description="Who subscribes.", default="me"),
-    ), label="Subscription", description="The subscription."),),
-    responses=(Response(status="200", description="Subscribed.", schema=object_schema(
-        string("subscriptionId", label="Id", description="The subscription id."))),),
-    notification=PROJECT,
 )
 WhenTasksAreCreated = Operation(
     id="WhenTasksAreCreated", method="GET", path="/trigger/tasks", trigger="batch", summary="When tasks are created",

@@ -140,7 +140,16 @@ def test_the_mock_describes_its_triggers(tasks):
 
 
 
-def test_a_delete_taking_the_id_in_its_query_and_a_callback_found_by_its_name(tasks, receiver):
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    server = MockServer(tmp_path_factory.mktemp("projects") / "projects.db", "--model",
+                        str(MODEL.with_name("projects_model.py")), "--callback-backoff", "0.05").start()
+    yield server
+    server.stop()
+
+
+def test_a_delete_taking_the_id_in_its_query_and_a_callback_found_by_its_name(projects, receiver):
+    tasks = projects
     r = httpx.post(tasks.url + "/v1/project-hooks", json={"url": receiver.url + "/projects", "owner": "ann"})
     assert r.status_code == 200, r.text
     sub = r.json()["subscriptionId"]
