@@ -85,6 +85,14 @@ def test_a_delete_path_the_names_do_not_explain_is_a_validate_error_naming_the_f
     assert pp1084(out) == [] and (out / "script.csx").is_file()
 
 
+def test_a_subscription_id_the_answer_does_not_declare_is_not_wired_blindly(tmp_path):
+    connector = events(replace(OnEvent, subscription_id="data/hook"), Unsubscribe)
+    [wiring] = webhook_wiring(connector)
+    assert wiring.how == "missing" and "declares no 'data/hook'" in wiring.why
+    build(connector, tmp_path / "Events")
+    assert "set subscription_id=" in pp1084(tmp_path / "Events")[0].message
+
+
 def test_a_service_that_sends_location_itself_needs_no_script(tmp_path):
     sent = replace(OnEvent, responses=(replace(OnEvent.responses[0], extra={"headers": {"Location": {
         "type": "string", "description": "Where the subscription is deleted."}}}),))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Union
 
 from ..swaggerdoc import path_variables
 from .base import model
-from .schema import Marker, Ref
+from .schema import Definition, Marker, Ref, Schema
 
 if TYPE_CHECKING:  # pragma: no cover
     from .connector import Connector, Operation
@@ -123,7 +123,28 @@ def derive_location(trigger: "Operation") -> tuple[WebhookLocation | None, str]:
                       "subscription id")
     if others:
         args[others[0]] = SUBSCRIPTION_ID
+        missing = _undeclared_subscription(trigger)
+        if missing:
+            return None, missing
     return WebhookLocation(trigger=trigger, args=args), ""
+
+
+def _undeclared_subscription(trigger: "Operation") -> str:
+    """Why the registration answer cannot carry the subscription id at ``subscription_id`` according to its
+    declared schema ('' when it can, or when no schema says otherwise)."""
+    schema = next((r.schema for r in trigger.responses if r.status.startswith("2") and r.schema is not None), None)
+    node: Any = schema
+    for part in [p for p in trigger.subscription_id.split("/") if p]:
+        while isinstance(node, Definition) or (isinstance(node, Schema) and node.definition is not None
+                                               and node.properties is None):
+            node = node.schema if isinstance(node, Definition) else node.definition
+        if not isinstance(node, Schema) or node.properties is None:
+            return ""  # nothing declared to check against: the script reads what the service sends
+        node = next((f for f in node.properties if f.name == part), None)
+        if node is None:
+            return (f"the registration answer of '{trigger.id}' declares no '{trigger.subscription_id}' "
+                    "(subscription_id, where the subscription id is read); set subscription_id= to where it is")
+    return ""
 
 
 def webhook_wiring(connector: "Connector") -> list[Wiring]:

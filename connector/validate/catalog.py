@@ -151,6 +151,14 @@ rule("PP1076", "dynamic-parameter-unknown", "error",
      "A {parameter: X} / parameterReference in a dynamic extension names no parameter of the calling operation (a "
      "parameterReference: no parameter, or no property at its slash-separated path inside one).",
      "Reference a parameter that the operation declares.")
+rule("PP1078", "dynamic-list-missing", "warning",
+     "An x-ms-dynamic-values argument {parameter: X} names a body property, and no x-ms-dynamic-list beside it says "
+     "where in the body X is.",
+     "Add x-ms-dynamic-list with a parameterReference path (body/.../X); in the model: Ref(\"X\", \"body/.../X\").")
+rule("PP1079", "dynamic-list-mismatch", "warning",
+     "x-ms-dynamic-values and the x-ms-dynamic-list beside it call different operations or read different paths of "
+     "the answer, so the designer and the platform fill the dropdown differently.",
+     "Make them agree; in the model, declare the dropdown once (one Dropdown writes both).")
 rule("PP1077", "dynamic-schema-on-body", "error", "x-ms-dynamic-schema sits on a body parameter instead of its schema.",
      "Move x-ms-dynamic-schema into the parameter's schema.")
 # --- webhooks
@@ -315,6 +323,9 @@ SOURCES = {
     "PP1075": "platform: a dynamic extension calls an operation of the same connector",
     "PP1076": "platform: a {parameter: X} reference resolves among the calling operation's parameters",
     "PP1077": "pipeline: DynamicExtensionDefinitionNotAllowedInParameter",
+    "PP1078": "Microsoft Docs: x-ms-dynamic-list is needed beside x-ms-dynamic-values when an argument points inside a "
+              "parameter",
+    "PP1079": "Microsoft Docs: x-ms-dynamic-list is the same dropdown as x-ms-dynamic-values, in the newer spelling",
     "PP1080": "pipeline: WebhookOperationsMissingNotificationUrlProperty",
     "PP1081": "platform: the notification URL property is internal and required along its chain (Microsoft Docs)",
     "PP1082": "platform: webhook triggers need a DELETE operation the Location header points at (Microsoft Docs)",

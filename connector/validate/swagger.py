@@ -111,6 +111,7 @@ class SwaggerChecker:
         self.cycles: set[frozenset] = set()  # $ref loops already reported
         self.static_seen: set[int] = set()  # schema nodes whose operation-independent checks have run
         self.has_dynamic = False  # x-ms-dynamic-* or x-ms-notification-url anywhere (found by walk_document)
+        self.list_missing_seen: set = set()  # pointers PP1078 was reported at
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def report(self, rule: str, ptr: str, message: str, fix: str | None = None) -> None:
@@ -476,6 +477,7 @@ class SwaggerChecker:
         names = {p.get("name") for p, _, _ in params}
         body_names = set(names)
         bodies = [p for p, _, _ in params if p.get("in") == "body"]
+        self.parameter_names = set(names)
         self.reference_paths = set(names)  # what a parameterReference may name: a parameter or a path into one
         for b in bodies:
             self.collect_property_names(b.get("schema"), body_names)
@@ -595,6 +597,31 @@ class SwaggerChecker:
             for ext in ("x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-schema", "x-ms-dynamic-properties"):
                 if ext in node:
                     self.check_dynamic(ext, node[ext], ptr + "/" + ext, names, label)
+            values, listed = node.get("x-ms-dynamic-values"), node.get("x-ms-dynamic-list")
+            if isinstance(values, dict) and isinstance(listed, dict) and static:
+                pairs = (("operationId", "operationId"), ("value-collection", "itemsPath"),
+                         ("value-path", "itemValuePath"), ("value-title", "itemTitlePath"))
+                differ = [f"{a} {show(values.get(a))} / {b} {show(listed.get(b))}" for a, b in pairs
+                          if values.get(a) != listed.get(b)]
+                if differ:
+                    self.report("PP1079", ptr + "/x-ms-dynamic-list", "x-ms-dynamic-values and x-ms-dynamic-list "
+                                "disagree: " + "; ".join(differ))
+            elif isinstance(values, dict) and isinstance(values.get("parameters"), dict):
+                inside = sorted(v["parameter"] for v in values["parameters"].values() if isinstance(v, dict)
+                                and isinstance(v.get("parameter"), str) and v["parameter"] not in self.parameter_names
+                                and v["parameter"] in names)
+                if inside and ptr not in self.list_missing_seen:  # a shared definition: once, for its first user
+                    self.list_missing_seen.add(ptr)
+                    paths = [next((p for p in sorted(self.reference_paths) if "/" in p and (
+                        p.endswith("/" + x) or p.split("/", 1)[1] == x.replace(".", "/"))), None) for x in inside]
+                    refs = ", ".join(f'Ref({show(x)}, {show(p)})' for x, p in zip(inside, paths) if p)
+                    self.report("PP1078", ptr + "/x-ms-dynamic-values", f"{what} of {label}: the dropdown's "
+                                f"argument {', '.join(map(show, inside))} is a body property, and there is no "
+                                "x-ms-dynamic-list saying where in the body" + (f" (in the model: {refs})" if refs
+                                                                                else ""))
+
+    parameter_names: set = set()
+
 
     def check_value_static(self, node: dict, ptr: str, *, required: bool, what: str) -> None:
         vis = node.get("x-ms-visibility")

@@ -54,6 +54,12 @@ def pyproject(c, text):
 body_param = {"name": "extra", "in": "body", "x-ms-summary": "Extra", "description": "Extra body.",
               "schema": {"type": "object"}}
 
+# a body property whose dropdown passes a sibling (text); the same dropdown in x-ms-dynamic-list spelling
+FORMAT = {"type": "string", "x-ms-summary": "Format", "description": "The format.", "x-ms-dynamic-values": {
+    "operationId": "ListFormats", "parameters": {"message": {"parameter": "text"}}, "value-path": "name"}}
+FORMAT_LIST = {"operationId": "ListFormats", "itemsPath": "value", "itemValuePath": "name",
+               "parameters": {"message": {"parameterReference": "messageId"}}}
+
 CASES = [
     # files and JSON
     ("PP0001", lambda c: c.raw.update({"apiDefinition.swagger.json": b'{"swagger": "2.0",\n  "info": }'}), None),
@@ -184,6 +190,12 @@ CASES = [
     ("PP4005", lambda c: setattr(c, "script", c.script + "// " + "x" * (1024 * 1024) + "\n"), None),
     ("PP4006", lambda c: setattr(c, "script", c.script.replace("var response =", "var client = new HttpClient();\n        var response =")),
      lambda c: setattr(c, "script", c.script.replace("var response =", "var client = new HttpClient(); // connector: disable=PP4006\n        var response ="))),
+    ("PP1078", lambda c: _set(op(c, SEND)["parameters"][0]["schema"]["properties"], "format", dict(FORMAT)),
+     lambda c: _set(op(c, SEND)["parameters"][0]["schema"]["properties"], "format", dict(FORMAT, **{
+         "x-ms-dynamic-list": {"operationId": "ListFormats", "itemValuePath": "name",
+                               "parameters": {"message": {"parameterReference": "body/text"}}}}))),
+    ("PP1079", lambda c: _set(p(c, GET, 1), "x-ms-dynamic-list", dict(FORMAT_LIST, itemValuePath="id")),
+     lambda c: _set(p(c, GET, 1), "x-ms-dynamic-list", FORMAT_LIST)),
     # a build's record: a webhook trigger declared with webhook_delete= whose Location the build could not wire
     ("PP1084", lambda c: c.raw.update({".generated.json": json.dumps({
         "generator": "connector", "files": {}, "unwired_webhooks": {"OnNewMessage": "two unmatched variables"}})
