@@ -23,6 +23,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .dropdowns import dropdowns
 from .folder import ConnectorFolder, OperationSpec
 from .request_builder import is_internal
 
@@ -129,12 +130,17 @@ def record_id(data: Any) -> str | None:
     return None
 
 
-def seed_records(folder: ConnectorFolder, value_of: Callable[[OperationSpec, str], Any]
+def seed_records(folder: ConnectorFolder, make: Callable[[dict[str, Any]], Any]
                  ) -> tuple[dict[str, list[dict]], Memory]:
-    """Records for the collections that a visible operation reads, updates or deletes by id (used when no
-    operation creates one, or the create's id cannot be found): one record each, id ``contract-1``, under the collection path its scope parameters make
-    (a record nested under another seeded one: that one's id; else ``value_of(op, parameter)``).
-    Returns (fixture records: collection path -> objects, the memory of them)."""
+    """The records a run against the mock starts with (the mock's ``--seed`` fixture: collection path ->
+    objects), and the memory of them:
+
+    - for each collection a visible operation reads, updates or deletes by id (used when no operation
+      creates one, or the create's id cannot be found): one record, id ``contract-1`` (``1`` for a numeric
+      id), under the collection path its scope parameters make (a record nested under another seeded one:
+      that one's id; else a value ``make`` makes from the parameter's schema);
+    - for each dropdown (x-ms-dynamic-values) whose operation lists a collection: one record carrying a value
+      at its ``value-path`` (and a title at ``value-title``), so that the dropdown offers an option."""
     ops = [op for op in folder.visible_operations() if not op.is_trigger]
     memory = Memory()
     records: dict[str, list[dict]] = {}
@@ -147,13 +153,70 @@ def seed_records(folder: ConnectorFolder, value_of: Callable[[OperationSpec, str
         for segment in segments:
             m = _PARAM.match(segment)
             if m and m.group(1) not in scope:
-                scope[m.group(1)] = value_of(op, m.group(1))
+                scope[m.group(1)] = make(op.parameter(m.group(1)) or {})
         concrete = "/".join(str(scope[m.group(1)]) if (m := _PARAM.match(s)) else s for s in segments)
         id_schema = _resolve(folder, op.parameter(shape.id_param or "") or {})
         rid = SEEDED_NUMBER if id_schema.get("type") in ("integer", "number") else SEEDED_ID
         records.setdefault(concrete, []).append({"id": rid})
         memory.records[shape.prefix] = Made(rid, scope)
+    for op in folder.visible_operations():
+        for dd in dropdowns(folder, op):
+            _seed_option(folder, op, dd, records, memory, make)
     return records, memory
+
+
+def _seed_option(folder: ConnectorFolder, op: OperationSpec, dd: Any, records: dict[str, list[dict]],
+                 memory: Memory, make: Callable[[dict[str, Any]], Any]) -> None:
+    helper = folder.operations.get(dd.operation_id or "")
+    if helper is None or helper.method != "GET" or Shape.of(helper).record or helper.is_trigger:
+        return
+    args = dd.spec.get("parameters") or {}
+    values = dict(memory.path_values(helper.path))
+    for segment in helper.path.split("/"):
+        m = _PARAM.match(segment)
+        if not m or m.group(1) in values:
+            continue
+        arg = args.get(m.group(1))
+        if isinstance(arg, dict) and "value" in arg:
+            values[m.group(1)] = arg["value"]
+        elif isinstance(arg, dict) and "parameter" in arg:
+            referred = op.parameter(str(arg["parameter"]).split("/")[0]) or {}
+            values[m.group(1)] = referred.get("default", make(referred))
+        elif not isinstance(arg, dict) and arg is not None:
+            values[m.group(1)] = arg
+        else:
+            values[m.group(1)] = make(helper.parameter(m.group(1)) or {})
+    concrete = "/".join(str(values[m.group(1)]) if (m := _PARAM.match(s)) else s for s in helper.path.split("/"))
+    target = _target_schema(folder, op, dd.target)
+    value = target["enum"][0] if target.get("enum") else make(target)
+    shape = Shape.of(op)
+    if shape.record and dd.target == (shape.id_param,) and shape.prefix in memory.records:
+        value = memory.records[shape.prefix].id  # the dropdown picks a record: the one seeded
+    if isinstance(value, (dict, list)) or value is None:
+        return
+    existing = records.setdefault(concrete, [])
+    record = existing[0] if existing else {"id": f"{SEEDED_ID}-option"}
+    if not existing:
+        existing.append(record)
+    for path, v in ((dd.spec.get("value-path"), value), (dd.spec.get("value-title"), "Contract option")):
+        if not path:
+            continue
+        node = record
+        steps = str(path).split("/")
+        for step in steps[:-1]:
+            node = node.setdefault(step, {}) if isinstance(node.get(step, {}), dict) else {}
+        node.setdefault(steps[-1], v)
+
+
+def _target_schema(folder: ConnectorFolder, op: OperationSpec, target: tuple[str, ...]) -> dict[str, Any]:
+    """The schema of a dropdown's parameter or body field (items of an array: their schema)."""
+    param = op.parameter(target[0]) or {}
+    if param.get("in") != "body":
+        return _resolve(folder, param.get("items") if len(target) > 1 else param)
+    schema = _resolve(folder, param.get("schema") or {})
+    for step in target[1:]:
+        schema = _resolve(folder, schema.get("items") if step == "[]" else (schema.get("properties") or {}).get(step))
+    return schema
 
 
 SEEDED_ID = "contract-1"

@@ -133,6 +133,9 @@ def arguments(folder: ConnectorFolder, dd: Dropdown, chosen: dict[str, Any]) -> 
                 raise ContractFailure(dd.label, f"x-ms-dynamic-values argument '{name}' refers to parameter "
                                                 f"'{ref}', which {dd.op.id} does not have")
             found, value = get_value(chosen, ref)
+            referred = dd.op.parameter(ref.split("/")[0]) or {}
+            if (not found or value is None) and "/" not in ref and "default" in referred:
+                found, value = True, referred["default"]  # the designer pre-fills a default (internal or not)
             if not found or value is None:
                 raise ContractFailure(dd.label, f"x-ms-dynamic-values argument '{name}' refers to parameter "
                                                 f"'{ref}', which has no value yet")

@@ -218,7 +218,8 @@ def derived_action(memory: Memory) -> ScenarioFn:
     seeded), a create given an id the run can find again, the made record remembered."""
     def run(s: Steps) -> None:
         op, shape, kind = s.op, Shape.of(s.op), phase(s.op)
-        given = memory.path_values(op.path)
+        with_dropdown = {dd.target[0] for dd in s.client.dropdowns(op.id) if len(dd.target) == 1}
+        given = {k: v for k, v in memory.path_values(op.path).items() if k not in with_dropdown}
         made_id = None
         if kind == CREATE:
             found = id_field(s.folder, op)

@@ -116,7 +116,7 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
             say(f"build {folder.path} (connector build --model {options.model}"
                 + (f" --profile mock --mock-url {mock.url})" if mock else ")"))
             if mock is not None:
-                records, memory = seed_records(folder, lambda op, name: example(op.parameter(name) or {}))
+                records, memory = seed_records(folder, example)
                 mock.args += ["--seed", str(write_fixture(tmp / "fixture.json", records, options.login_hint))]
                 stack.enter_context(mock)
                 say(f"mock  {mock.url} (connector mock --model {options.model}, database {mock.db})")
@@ -365,7 +365,7 @@ def fuzz_folder(folder: ConnectorFolder, options: Options, target: MockServer | 
     """schemathesis with the folder's swagger against ``target`` (a fresh mock with a high rate limit, so
     throttling does not drown the checks), authenticated as the connector declares: signed in through the
     same OAuth flow, or with the API key or user name and password."""
-    base = folder.base_url if target is None else rebase(folder.base_url, target.url)
+    base = (options.base_url or folder.base_url) if target is None else rebase(folder.base_url, target.url)
     return run_schemathesis(folder.path / "apiDefinition.swagger.json", base, None,
                             auth=fuzz_auth(folder, options, target, receiver), max_examples=options.max_examples)
 

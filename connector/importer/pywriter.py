@@ -6,6 +6,13 @@ other parameter, field, schema or dropdown the connector uses in more than one p
 one-liner). Each variable is declared before its first use. Parameters and fields are written with the model's
 short constructors (``path``, ``query``, ``header``, ``body``, ``string``, ``integer``, ``array``, ``obj``...)
 where they fit, so an operation reads like its reference page.
+
+A variable's name is its thing's own name, then (when that is taken) what holds it where it is first used
+(``RESOURCELIST_SOURCE_APP``); a number only when nothing else tells two apart (``_qualified``). A field that
+differs from a declared one of the same name in one or two small attributes is ``reusing(X, required=True)``.
+No keyword repeats its constructor's default, and the import line names every constructor of the model.
+Uses that would form a cycle (a definition holding a dropdown over an operation whose answer is that
+definition) name the operation by its id, so the module always loads.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from . import pyformat as fmt
 from .pyformat import Atom, Lazy, Node, call, dict_of, literal, tuple_of
 
 FACTOR_MIN_CHARS = 48
+VARIANT_ATTRIBUTES = frozenset({"required", "visibility", "label", "description", "default"})
 KWARG_ORDER = {"name": 0, "location": 1, "required": 2, "shared": 15, "extra": 20}
 JSON_FIELDS = frozenset({"extra", "path_extra", "info_extra", "paths_extra", "properties_extra", "default", "enum",
                          "list_extra"})
@@ -110,6 +118,7 @@ class ModuleWriter:
         self.refs: Counter[int] = Counter()
         self.hints: dict[int, str] = {}
         self.reserved_names: dict[int, str] = {}  # operations and definitions: named before anything else
+        self.field_vars: dict[str, list[Field]] = {}  # a field's name -> the fields of that name made variables
         self.holders: dict[int, str] = {}  # id(object) -> the whole name of the operation/definition it is in
         self.owners: dict[int, tuple[str, ...]] = {}  # id(object) -> the names of what holds it (where first used)
         self.objects: dict[int, Any] = {}
@@ -228,6 +237,8 @@ class ModuleWriter:
             self.var_of[key] = name
             self.var_order.append(key)
             self.var_exprs[key] = expr
+            if isinstance(obj, Field):
+                self.field_vars.setdefault(obj.name, []).append(obj)
             result: Node = Atom(name)
             if self._current:
                 self.deps.setdefault(self._current[-1], []).append(key)
@@ -371,7 +382,10 @@ class ModuleWriter:
         if isinstance(obj, Parameter):
             return self._parameter(obj)
         if isinstance(obj, Field):
-            return self._field(obj)
+            full = self._field(obj)
+            variant = self._variant(obj)
+            # the variant only where it says less: a description alone is clearer restated than looked up
+            return variant if variant is not None and len(variant.flat()) + 15 < len(full.flat()) else full
         if isinstance(obj, Schema):
             return self._schema(obj)
         if isinstance(obj, (Dropdown, DynamicSchema)):
@@ -414,6 +428,18 @@ class ModuleWriter:
     @staticmethod
     def _attributes(obj: Any) -> dict[str, Any]:
         return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+    def _variant(self, f: Field) -> Node | None:
+        """``reusing(SOURCE_APP, required=True)``: a field that differs from a declared field of the same name
+        only in whether it is required, its visibility, label, description or default."""
+        for other in self.field_vars.get(f.name, ()):
+            changes = {x.name: getattr(f, x.name) for x in fields(f) if not _same(getattr(f, x.name),
+                                                                                  getattr(other, x.name))}
+            if changes and len(changes) <= 2 and set(changes) <= VARIANT_ATTRIBUTES:
+                return call(self._use("reusing"), [self.node(other)],
+                            [(k, literal(v) if k in JSON_FIELDS and v is not UNSET else self.value(v))
+                             for k, v in changes.items()])
+        return None
 
     def _field(self, f: Field) -> Node:
         values = self._attributes(f)

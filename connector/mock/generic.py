@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -125,6 +126,39 @@ def _is_type(value: Any, kind: Any) -> bool:
             "array": isinstance(value, list), "object": isinstance(value, dict)}.get(kind, True)
 
 
+def _over(example: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    """The record over the example; a scalar of another type than the example's (so than the schema's) is
+    converted when it converts (a path's "5" for an integer), else the example's value stays."""
+    merged = {**example, **record}
+    for k, v in example.items():
+        if k not in record or v is None:
+            continue
+        if isinstance(v, (bool, int, float, str)) and not _is_type(merged[k], _kind(v)):
+            merged[k] = _coerce(merged[k], v)
+        elif isinstance(v, (dict, list)) and not isinstance(merged[k], type(v)):
+            merged[k] = v  # an object or array the request gave as something else
+    return merged
+
+
+def _kind(value: Any) -> str:
+    return "boolean" if isinstance(value, bool) else "integer" if isinstance(value, int) else \
+        "number" if isinstance(value, float) else "string"
+
+
+def _coerce(value: Any, like: Any) -> Any:
+    """``value`` as the type of ``like`` when it converts (a path's "5" for an integer), else ``like``."""
+    try:
+        if isinstance(like, bool):
+            return like
+        if isinstance(like, int):
+            return int(value)
+        if isinstance(like, float):
+            return float(value)
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else like
+    except (TypeError, ValueError):
+        return like
+
+
 def _id_of(record: dict[str, Any]) -> str | None:
     for key in ID_FIELDS:
         for k, v in record.items():
@@ -196,7 +230,7 @@ class Generic:
                         gone = c.execute("DELETE FROM records WHERE collection = ? AND id = ?", (where, rid)).rowcount
                     if not gone:
                         raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
-                    return None, None
+                    return None, self.empty_answer(call)
                 if row is None and method in ("PATCH", "POST"):
                     raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
                 data = {**(json.loads(row["data"]) if row is not None and method != "PUT" else {}), **body}
@@ -204,6 +238,12 @@ class Generic:
                 return None, self._answer(call, data, scope)
             if method == "POST":
                 data = {**body}
+                example = self.examples(call.operation_id)
+                if _id_of(data) is None and isinstance(example, dict):
+                    key = next((k for k in example if str(k).lower() == "id"), None)
+                    if key is not None and isinstance(example[key], int) and not isinstance(example[key], bool):
+                        self._next_int = max(getattr(self, "_next_int", 0) + 1, int(time.time()) % 1_000_000_000)
+                        data[key] = self._next_int  # the answer declares an integer id: make one
                 self.create(where, data)
                 if self.triggers is not None:
                     self.triggers.created(prefix or "/", data)
@@ -217,7 +257,7 @@ class Generic:
             if method == "DELETE":
                 with self.store.tx() as c:
                     c.execute("DELETE FROM records WHERE collection = ?", (where,))
-                return None, None
+                return None, self.empty_answer(call)
             return None, self._answer(call, body, scope)
 
         return handle
@@ -253,10 +293,15 @@ class Generic:
         if isinstance(example, dict):
             example = lower(example)
             scope = {k.lower(): v for k, v in (scope or {}).items() if k.lower() in example}
-            return {**example, **scope, **lower(record)}
+            return _over(example, {**scope, **lower(record)})
         if isinstance(example, list):
             return [lower(record)]
         return lower(record) if example is None else example
+
+    def empty_answer(self, call: Call) -> Any:
+        """The answer of a call that leaves nothing to show (a delete): none, unless the operation declares a
+        schema for its success answer; then the schema's example."""
+        return None if self.examples(call.operation_id) is None else self._answer(call, {})
 
     def answer(self, call: Call, record: dict[str, Any]) -> Any:
         return self._answer(call, record)
@@ -273,11 +318,11 @@ class Generic:
             for key, value in example.items():
                 if isinstance(value, list):
                     template = value[0] if value and isinstance(value[0], dict) else {}
-                    return {**lower(example), str(key).lower(): [{**lower(template), **item} for item in items]}
+                    return {**lower(example), str(key).lower(): [_over(lower(template), item) for item in items]}
             return lower(rows[-1]) if rows else lower(example)
         if isinstance(example, list):
             template = example[0] if example and isinstance(example[0], dict) else {}
-            return [{**lower(template), **item} for item in items]
+            return [_over(lower(template), item) for item in items]
         return items if example is None or not rows else example
 
     def _sample(self, call: Call) -> Any:

@@ -142,7 +142,11 @@ class Triggers:
                 reason = self.settings.callback_allowed(url)
                 if reason is not None:
                     raise ApiError(400, "invalid_request", f"{where}: {short(url)} {reason}", pointer=where)
-            sub_id = new_id()
+            example = self.generic.examples(call.operation_id)
+            declared = next((v for k, v in example.items() if str(k).lower() == hook.id_field.lower()), None) \
+                if isinstance(example, dict) else None
+            numeric = isinstance(declared, int) and not isinstance(declared, bool)  # the answer's id is an integer
+            sub_id = str(time.time_ns() // 1000 % 10**15) if numeric else new_id()
             params = {k: v for k, v in call.params.items() if isinstance(v, (str, int, float, bool))}
             with self.store.tx() as c:
                 c.execute("INSERT INTO hooks VALUES (?, ?, ?, ?, ?)",
@@ -151,8 +155,9 @@ class Triggers:
             record = {**body, hook.id_field.lower(): sub_id}
             answer = self.generic.answer(call, record)
             if isinstance(answer, dict):
-                answer[hook.id_field.lower()] = sub_id
-            return None, answer, [(b"location", self.location(hook, sub_id, call.params, call.body if isinstance(call.body, dict) else None).encode())]
+                answer[hook.id_field.lower()] = int(sub_id) if numeric else sub_id
+            body = call.body if isinstance(call.body, dict) else None
+            return None, answer, [(b"location", self.location(hook, sub_id, call.params, body).encode())]
         return handle
 
     def location(self, hook: Webhook, sub_id: str, params: dict[str, Any], body: Any = None) -> str:
@@ -186,7 +191,7 @@ class Triggers:
             if not self.delete(sub_id) and self.settings.request_checks == "strict":
                 raise ApiError(404, "not_found", f"there is no webhook subscription {sub_id!r} (deleted already, or "
                                "never registered)", parameter=last)
-            return None, None
+            return None, self.generic.empty_answer(call)
         return handle
 
     def delete(self, sub_id: str) -> bool:

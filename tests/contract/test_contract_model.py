@@ -140,7 +140,7 @@ def test_derived_order_and_record_values(tmp_path):
 
 def test_records_are_seeded_for_reads_the_run_cannot_create(tmp_path):
     folder = built(tmp_path, "none")
-    records, memory = seed_records(folder, lambda op, name: "x")
+    records, memory = seed_records(folder, lambda schema: "x")
     assert records == {"/items": [{"id": "contract-1"}]}
     assert memory.records["/items"].id == "contract-1"
 

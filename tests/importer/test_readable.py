@@ -9,8 +9,12 @@ from connector.importer import import_connector, load_module_text, verify
 from connector.importer.pywriter import MODEL_NAMES
 
 
+STATUS = {"type": "string", "enum": ["planned", "confirmed", "cancelled"], "description": "Where the record stands.",
+          "x-ms-summary": "Status"}
+
 # Two definitions whose "sourceApp" properties differ (so they are two things) and are each used twice (so each
-# becomes a variable); one long name that only its last word tells apart from another.
+# becomes a variable); one long name that only its last word tells apart from another; a "status" that differs
+# from another only in its visibility.
 SWAGGER = {
     "swagger": "2.0",
     "info": {"title": "Names", "version": "1.0"},
@@ -29,17 +33,19 @@ SWAGGER = {
         "Appointment": {"type": "object", "properties": {
             "sourceApp": {"type": "string", "description": "The back-office system that owns this record."},
             "nested": {"type": "object", "properties": {
-                "sourceApp": {"type": "string", "description": "The back-office system that owns this record."}}},
+                "sourceApp": {"type": "string", "description": "The back-office system that owns this record."},
+                "status": STATUS}},
+            "status": STATUS,
             "countryIsoCodeOfLocationAlpha": {"type": "string", "description": "The country (two letters)."},
             "copy": {"type": "object", "properties": {
                 "countryIsoCodeOfLocationAlpha": {"type": "string", "description": "The country (two letters)."}}},
         }},
         "Resource": {"type": "object", "properties": {
-            "sourceApp": {"type": "string", "description": "The back-office system that owns this record.",
-                          "x-ms-visibility": "advanced"},
+            "sourceApp": {"type": "string", "description": "The system the resource comes from.", "maxLength": 30},
             "nested": {"type": "object", "properties": {
-                "sourceApp": {"type": "string", "description": "The back-office system that owns this record.",
-                              "x-ms-visibility": "advanced"}}},
+                "sourceApp": {"type": "string", "description": "The system the resource comes from.",
+                              "maxLength": 30}}},
+            "status": dict(STATUS, **{"x-ms-visibility": "advanced"}),
             "countryIsoCodeOfLocationNumeric": {"type": "string", "description": "The country (three letters)."},
             "copy": {"type": "object", "properties": {
                 "countryIsoCodeOfLocationNumeric": {"type": "string", "description": "The country (three letters)."}}},
@@ -61,6 +67,8 @@ def test_names_come_from_the_name_then_from_what_holds_it_never_a_number():
     assert "SOURCE_APP" in names and "RESOURCE_SOURCE_APP" in names
     # the whole name tells the two country codes apart, where its first four words do not
     assert {"COUNTRY_ISO_CODE_OF", "COUNTRY_ISO_CODE_OF_LOCATION_NUMERIC"} <= set(names), names
+    # a variant is written as what differs from the declared one
+    assert 'reusing(STATUS, visibility="advanced")' in source and source.count('"cancelled"') == 1
     assert verify(load_module_text(source), SWAGGER, None) == []
 
 
