@@ -74,10 +74,10 @@ def apply_profile(connector: Connector, profile: str = DEFAULT_PROFILE, mock_url
         changes["security"] = replace(connector.security, authorization_url=base + MOCK_AUTHORIZE_PATH,
                                       token_url=base + MOCK_TOKEN_PATH,
                                       refresh_url=base + MOCK_TOKEN_PATH)
-        extra = connector.imported.properties_extra
-        if isinstance(extra.get("connectionParameters"), dict):  # an imported connector's own sign-in settings
-            changes["imported"] = replace(connector.imported, properties_extra={
-                **extra, "connectionParameters": _sign_in_at(extra["connectionParameters"], base)})
+    extra = connector.imported.properties_extra
+    if isinstance(extra.get("connectionParameters"), dict):  # an imported connector's own sign-in settings
+        changes["imported"] = replace(connector.imported, properties_extra={
+            **extra, "connectionParameters": _sign_in_at(extra["connectionParameters"], base)})
     return replace(connector, **changes)
 
 

@@ -53,12 +53,14 @@ def oauth_paths(connector: Connector) -> dict[str, str]:
     so a client that only points the declared URLs' origin at the mock signs in there."""
     found = {OAUTH_PATHS[0]: "authorize", OAUTH_PATHS[1]: "token"}
     security = connector.security
-    if type(security).__name__ != "OAuth2":
+    params = connector.imported.properties_extra.get("connectionParameters")
+    signs_in = isinstance(params, dict) and any(isinstance(p, dict) and p.get("type") == "oauthSetting"
+                                                for p in params.values())
+    if type(security).__name__ != "OAuth2" and not signs_in:
         return found
     found.update(TENANT_PATHS)
     urls = [("authorize", security.authorization_url), ("token", security.token_url),
-            ("token", security.refresh_url)]
-    params = connector.imported.properties_extra.get("connectionParameters")
+            ("token", security.refresh_url)] if type(security).__name__ == "OAuth2" else []
     for param in (params.values() if isinstance(params, dict) else ()):
         settings = param.get("oAuthSettings") if isinstance(param, dict) else None
         custom = settings.get("customParameters") if isinstance(settings, dict) else None

@@ -188,6 +188,14 @@ class Generic:
         self.triggers: Any = None  # connector.mock.triggers.Triggers, set by the app when it has triggers
         self._operations = {route.id: route.operation for route in routes}
         self._last_created = 0.0
+        # collections an action can add to (POST on the collection, PUT/PATCH/POST on a record); the others are
+        # reference data (bots, forms, languages) that answer their schema's example while empty
+        self._creatable = set()
+        for route in routes:
+            segments = route.template.rstrip("/").split("/")
+            record = _PARAM.fullmatch(segments[-1] or "") is not None
+            if route.method.upper() == "POST" or (record and route.method.upper() == "PUT"):
+                self._creatable.add("/".join(segments[:-1] if record else segments))
         self.handlers: dict[str, Callable[[Call], tuple[int | None, Any]]] = {}
         for route in routes:
             self.handlers[route.id] = self._handler(route.method.upper(), route.template)
@@ -243,6 +251,8 @@ class Generic:
             if method == "GET":
                 rows = [json.loads(r["data"]) for r in
                         self.store.all("SELECT data FROM records WHERE collection = ? ORDER BY created, id", where)]
+                if not rows and prefix not in self._creatable:
+                    return None, self._sample(call)
                 return None, self._list(call, rows)
             if method == "DELETE":
                 with self.store.tx() as c:
@@ -314,6 +324,12 @@ class Generic:
             template = example[0] if example and isinstance(example[0], dict) else {}
             return [_over(lower(template), item) for item in items]
         return items if example is None or not rows else example
+
+    def _sample(self, call: Call) -> Any:
+        """The answer of an empty collection no action adds to: the response schema's example (one item), so a
+        dropdown it feeds offers a value (which the actions it feeds then accept)."""
+        example = self.examples(call.operation_id)
+        return lower(example) if isinstance(example, (dict, list)) else ([] if example is None else example)
 
     def inbound(self, data: Any) -> dict[str, Any]:
         """``POST /_mock/inbound``: fires the connector's one trigger (with several, name it in the path)."""

@@ -156,30 +156,39 @@ class Triggers:
             answer = self.generic.answer(call, record)
             if isinstance(answer, dict):
                 answer[hook.id_field.lower()] = int(sub_id) if numeric else sub_id
-            return None, answer, [(b"location", self.location(hook, sub_id, call.params).encode())]
+            body = call.body if isinstance(call.body, dict) else None
+            return None, answer, [(b"location", self.location(hook, sub_id, call.params, body).encode())]
         return handle
 
-    def location(self, hook: Webhook, sub_id: str, params: dict[str, Any]) -> str:
+    def location(self, hook: Webhook, sub_id: str, params: dict[str, Any], body: Any = None) -> str:
         """The URL the platform deletes the subscription through (the Location of the registration answer)."""
         root = self.settings.public_url
         if hook.delete is None:
             return f"{root}/_mock/webhooks/{quote(sub_id, safe='')}"
-        names = _PARAM.findall(hook.delete.template)
-        last = names[-1] if names else None
+        where, key = _id_param(hook.delete)
 
         def fill(m: re.Match[str]) -> str:
             name = m.group(1)
-            value = sub_id if name == last else params.get(name, sub_id)
+            value = sub_id if (where, name) == ("path", key) else params.get(name, sub_id)
             return quote(str(value), safe="")
-        return root + self.base_path + _PARAM.sub(fill, hook.delete.template)
+        url = root + self.base_path + _PARAM.sub(fill, hook.delete.template)
+        if where == "query":  # DELETE /hooks?id=...: the id (and the registration's own values) in the query
+            # the delete's other required query values: the registration's own (its parameters or body fields of
+            # that name), else the subscription id (the mock deletes by the id alone)
+            fields = {str(k).lower(): v for k, v in (body or {}).items() if isinstance(v, (str, int, float))}
+            others = [(q.name, str(params.get(q.name, fields.get(q.name.lower(), sub_id))))
+                      for q in hook.delete.queries if q.name != key and q.required]
+            url += "?" + urlencode([(key, sub_id), *others])
+        return url
 
     def _unregister(self, route: Any) -> Callable[[Call], tuple]:
-        names = _PARAM.findall(route.template)
-        last = names[-1] if names else None
+        _, last = _id_param(route)
 
         def handle(call: Call) -> tuple:
             sub_id = str(call.params.get(last, ""))
-            if not self.delete(sub_id):
+            # strict: an unknown id is 404; schema checks: a delete is idempotent (the declared answer), which is
+            # what a fuzzer sending any id expects of an operation that declares no 404
+            if not self.delete(sub_id) and self.settings.request_checks == "strict":
                 raise ApiError(404, "not_found", f"there is no webhook subscription {sub_id!r} (deleted already, or "
                                "never registered)", parameter=last)
             return None, self.generic.empty_answer(call)
@@ -356,6 +365,23 @@ def _common_prefix(a: list[str], b: list[str]) -> list[str]:
     return out
 
 
+ID_NAMES = ("id", "subscriptionid", "webhookid", "hookid", "subscription", "webhook", "hook", "triggerid")
+
+
+def _id_param(route: Any) -> tuple[str, str | None]:
+    """Where a delete operation takes the subscription id: its last path parameter, else its query parameter
+    named like an id (else its first query parameter)."""
+    names = _PARAM.findall(route.template)
+    if names:
+        return "path", names[-1]
+    queries = [q.name for q in route.queries]
+    for wanted in ID_NAMES:
+        for name in queries:
+            if name.lower().replace("_", "").replace("-", "") == wanted:
+                return "query", name
+    return ("query", queries[0]) if queries else ("path", None)
+
+
 def _delete_route(route: Any, deletes: list[Any], op: Any) -> Any | None:
     if op is not None and getattr(op, "webhook_delete", None) is not None:
         found = next((d for d in deletes if d.id == op.webhook_delete.id), None)
@@ -365,7 +391,7 @@ def _delete_route(route: Any, deletes: list[Any], op: Any) -> Any | None:
     for d in deletes:  # DELETE /hooks/{id} beside POST /hooks
         if _is_record(d.template) and d.template.rstrip("/").rsplit("/", 1)[0] == own:
             return d
-    candidates = [d for d in deletes if _PARAM.search(d.template)
+    candidates = [d for d in deletes if _id_param(d)[1] is not None
                   and any(w in (d.template + d.id).lower() for w in HOOK_WORDS)]
     if not candidates:
         return None

@@ -118,3 +118,22 @@ def test_the_api_key_default_is_shown_in_help():
     text = out.stdout.replace("-\n", "-").replace("\n", " ")
     text = " ".join(text.split()).replace("connector- mock-key", "connector-mock-key")  # as click wraps it
     assert out.returncode == 0 and "env var: CONNECTOR_MOCK_API_KEY; default: connector-mock-key" in text, text
+
+
+def test_sign_in_settings_are_pointed_at_the_mock_even_when_the_swagger_declares_no_oauth(tmp_path):
+    """An imported connector whose swagger's security the model cannot carry (kept verbatim, e.g. operations
+    naming an undeclared definition) still signs in where its apiProperties say: moved to the mock, served."""
+    from connector.importer.folder import read_folder
+    from connector.generate.profiles import apply_profile
+    from connector.mock.app import oauth_paths
+
+    out = folder(tmp_path, "oauth2generic")
+    swagger = json.loads((out / "apiDefinition.swagger.json").read_text())
+    del swagger["securityDefinitions"], swagger["security"]
+    (out / "apiDefinition.swagger.json").write_text(json.dumps(swagger))
+    connector = read_folder(out)
+    assert connector.security is None
+    custom = apply_profile(connector, "mock", "http://127.0.0.1:8123").imported.properties_extra[
+        "connectionParameters"]["token"]["oAuthSettings"]["customParameters"]
+    assert custom["tokenUrlTemplate"]["value"] == "http://127.0.0.1:8123/v1/OAuth"
+    assert oauth_paths(connector)["/v1/OAuth"] == "token"

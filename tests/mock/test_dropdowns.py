@@ -45,3 +45,21 @@ def test_schema_checks_leave_dropdown_values_and_callback_urls_to_the_schema(tmp
         assert httpx.post(server.url + "/v1/hooks", json={"callbackUrl": "http://10.1.2.3/x"}).status_code == 201
     finally:
         server.stop()
+
+
+def test_a_collection_no_action_adds_to_offers_its_example_which_the_action_accepts(tmp_path):
+    """ListLabels is reference data: empty, it answers its schema's example, so its dropdown offers a value."""
+    tasks = MockServer(tmp_path / "projects.db", "--model", str(MODEL.with_name("projects_model.py"))).start()
+    try:
+        _labels(tasks)
+    finally:
+        tasks.stop()
+
+
+def _labels(tasks: MockServer) -> None:
+    assert httpx.get(tasks.url + "/v1/labels").json() == [{"name": "urgent"}]
+    project = httpx.post(tasks.url + "/v1/projects", json={"name": "Garden"}).json()
+    url = f"{tasks.url}/v1/projects/{project['id']}/tasks"
+    assert httpx.get(url, params={"label": "urgent"}).status_code == 200
+    wrong = httpx.get(url, params={"label": "other"})
+    assert wrong.status_code == 400 and wrong.json()["parameter"] == "label" and "'urgent'" in wrong.json()["message"]

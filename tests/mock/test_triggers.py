@@ -138,3 +138,23 @@ def test_the_mock_describes_its_triggers(tasks):
     assert found["WhenTasksAreCreated"]["kind"] == "polling" and found["WhenTasksAreCreated"]["batch"] is True
     assert found["WhenTasksAreCreated"]["watches"] == "/tasks" and found["NewestTask"]["batch"] is False
 
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    server = MockServer(tmp_path_factory.mktemp("projects") / "projects.db", "--model",
+                        str(MODEL.with_name("projects_model.py")), "--callback-backoff", "0.05").start()
+    yield server
+    server.stop()
+
+
+def test_a_delete_taking_the_id_in_its_query_and_a_callback_found_by_its_name(projects, receiver):
+    tasks = projects
+    r = httpx.post(tasks.url + "/v1/project-hooks", json={"url": receiver.url + "/projects", "owner": "ann"})
+    assert r.status_code == 200, r.text
+    sub = r.json()["subscriptionId"]
+    assert r.headers["location"] == f"{tasks.url}/v1/project-hooks/remove?id={sub}&owner=ann"
+    project = httpx.post(tasks.url + "/v1/projects", json={"name": "Fired"}).json()
+    assert json.loads(receiver.wait_for(1)[0]["body"]) == project
+    assert httpx.delete(r.headers["location"]).status_code == 200
+    assert httpx.delete(r.headers["location"]).status_code == 404
