@@ -184,6 +184,10 @@ class MockApp:
         self.rate_window = settings.rate_window if settings.rate_window is not None else \
             (throttling.period_seconds if throttling else 60)
         self._windows: dict[str, list[float]] = {}
+        self._anonymous = Grant("anonymous", "none", frozenset(), math.inf, "anonymous")
+        self._api_key_grant = Grant("api-key", "api-key", frozenset(), math.inf, "api-key")
+        self._produces: dict[str | None, str | None] = {}  # op id -> the media type it answers with
+        self._accepted: dict[str, Grant] = {}  # Authorization headers that passed the basic check
         self.log = RequestLog(log_stream)
         self.store = Store(settings.db, settings.sync, self.plugin.state)
         self.store.seed(settings.seed, reset=settings.reset)
@@ -219,7 +223,7 @@ class MockApp:
             from .dropdowns import DropdownChecks
 
             self.dropdowns = DropdownChecks(self.table.routes, self.behaviour.handlers, self.shapes, self.defaults,
-                                            compiler_resolve, settings)
+                                            compiler_resolve, settings, store=self.store)
         else:
             self.behaviour = self.plugin.behaviour(settings, self.store, self.jobs,
                                                    compile_shape(notify_schema, compiler_resolve))
@@ -363,8 +367,11 @@ class MockApp:
         if payload is None or status == 204:
             body = b""
             headers = []
-            if 200 <= status < 300 and route_produces(self.connector, op_id):  # as schemathesis' content type check wants
-                headers.append((b"content-type", route_produces(self.connector, op_id).encode("latin-1")))
+            produces = self._produces.get(op_id, _ABSENT) if 200 <= status < 300 else None
+            if produces is _ABSENT:
+                produces = self._produces[op_id] = route_produces(self.connector, op_id)
+            if produces:  # as schemathesis' content type check wants
+                headers.append((b"content-type", produces.encode("latin-1")))
         else:
             body = orjson.dumps(payload)
             headers = list(JSON_HEADERS)
@@ -481,7 +488,11 @@ class MockApp:
         """API key, basic or no authentication, as the model declares: (grant, None) or (None, refusal)."""
         security = self.connector.security
         if self.auth_kind == "none":
-            return Grant("anonymous", "none", frozenset(), math.inf, "anonymous"), None
+            return self._anonymous, None
+        if self.auth_kind == "basic":
+            known = self._accepted.get(headers.get("authorization", ""))
+            if known is not None:  # the same credentials as an earlier request: checked then
+                return known, None
         if self.auth_kind == "apiKey":
             if security.location == "query":
                 from urllib.parse import parse_qs
@@ -492,7 +503,7 @@ class MockApp:
             if not given or not secrets.compare_digest(given.encode(), self.settings.api_key.encode()):
                 return None, ({"error": "unauthorized", "message": f"an API key is required in the {security.location} "
                                f"{security.name!r} (the mock's is set with --api-key)"}, [])
-            return Grant("api-key", "api-key", frozenset(), math.inf, "api-key"), None
+            return self._api_key_grant, None
         auth = headers.get("authorization", "")
         user = password = None
         if auth[:6].lower() == "basic ":
@@ -505,7 +516,10 @@ class MockApp:
             return None, ({"error": "unauthorized", "message": "a user name and password are required "
                            "(Authorization: Basic; the mock's are set with --username and --password)"},
                           [(b"www-authenticate", b'Basic realm="connector mock"')])
-        return Grant(user, "basic", frozenset(), math.inf, "basic:" + user), None
+        grant = Grant(user, "basic", frozenset(), math.inf, "basic:" + user)
+        if len(self._accepted) < 64:  # one valid user: a few spellings of its header at most
+            self._accepted[auth] = grant
+        return grant, None
 
     async def _read_json(self, route: Route, headers: dict[str, str], receive: Callable) -> Any:
         limit = self.settings.max_body

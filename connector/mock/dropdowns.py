@@ -89,9 +89,13 @@ class DropdownChecks:
     """Wraps the handlers of actions fed by dropdowns so that their values are checked against the helper."""
 
     def __init__(self, routes: list[Any], handlers: dict[str, Callable], shapes: dict[str, Callable],
-                 defaults: dict[str, dict[str, Any]], resolve: Callable[[str], Any], settings: Any):
+                 defaults: dict[str, dict[str, Any]], resolve: Callable[[str], Any], settings: Any,
+                 store: Any = None):
         self.handlers, self.shapes, self.defaults, self.settings = handlers, shapes, defaults, settings
         self.by_route: dict[str, list[Dropdown]] = {}
+        self.store = store  # its ``version`` tells when a helper's answer may have changed
+        self._offered: dict[tuple, list[Any] | None] = {}  # (dropdown, inputs) -> values, per store version
+        self._offered_version: Any = None
         for route in routes:
             found = [d for d in dropdowns_of(route, resolve) if d.helper in handlers and d.helper != route.id]
             if found:
@@ -110,6 +114,28 @@ class DropdownChecks:
             if value is None:
                 return None
             params[name] = value
+        version = getattr(self.store, "version", None)
+        try:
+            key: tuple | None = (id(dropdown), tuple(sorted(params.items())))
+            hash(key)
+        except TypeError:  # an input that is an object or array: asked each time
+            key = None
+        if version is not None and key is not None:
+            if version != self._offered_version:
+                self._offered.clear()
+                self._offered_version = version
+            if key in self._offered:
+                found = self._offered[key]
+                return None if found is None else list(found)
+        values = self._ask(dropdown, call, params)
+        if version is not None and key is not None and getattr(self.store, "version", None) == version:
+            # the helper wrote nothing: the same state answers the same until the next write
+            if len(self._offered) >= 1024:
+                self._offered.clear()
+            self._offered[key] = None if values is None else list(values)
+        return values
+
+    def _ask(self, dropdown: Dropdown, call: Call, params: dict[str, Any]) -> list[Any] | None:
         helper_call = Call(dropdown.helper, params, None, call.grant, self.defaults.get(dropdown.helper, {}))
         try:
             result = self.handlers[dropdown.helper](helper_call)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import re
+
+import orjson
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -196,12 +198,48 @@ class Generic:
             record = _PARAM.fullmatch(segments[-1] or "") is not None
             if route.method.upper() == "POST" or (record and route.method.upper() == "PUT"):
                 self._creatable.add("/".join(segments[:-1] if record else segments))
+        self._lowered: dict[str, Any] = {}  # op id -> orjson bytes of its lower-cased example (or the value)
+        self._reads: dict[tuple, list[str]] = {}  # record reads, valid while the store's version is unchanged
+        self._reads_version = -1
         self.handlers: dict[str, Callable[[Call], tuple[int | None, Any]]] = {}
         for route in routes:
             self.handlers[route.id] = self._handler(route.method.upper(), route.template)
 
     def operation(self, op_id: str) -> Any:
         return self._operations.get(op_id)
+
+    def _lower_example(self, op_id: str) -> Any:
+        """``lower(self.examples(op_id))``, a fresh copy each call (callers may change it), made from a cached
+        serialization instead of walking the example again."""
+        cached = self._lowered.get(op_id)
+        if cached is None:
+            value = lower(self.examples(op_id))
+            if not isinstance(value, (dict, list)):
+                return value
+            try:
+                cached = self._lowered[op_id] = orjson.dumps(value)
+                if orjson.loads(cached) != value:  # tuples, big integers...: not worth a cache
+                    raise TypeError
+            except (TypeError, orjson.JSONEncodeError):
+                self._lowered[op_id] = False
+                return value
+        if cached is False:
+            return lower(self.examples(op_id))
+        return orjson.loads(cached)
+
+    def _read(self, sql: str, *args: Any) -> list[str]:
+        """The ``data`` column of a records query; the same query again answers from memory until a write."""
+        version = self.store.version
+        if version != self._reads_version:
+            self._reads.clear()
+            self._reads_version = version
+        key = (sql, *args)
+        found = self._reads.get(key)
+        if found is None:
+            if len(self._reads) >= 1024:
+                self._reads.clear()
+            found = self._reads[key] = [r["data"] for r in self.store.all(sql, *args)]
+        return found
 
     def _handler(self, method: str, path: str) -> Callable[[Call], tuple[int | None, Any]]:
         segments = path.rstrip("/").split("/")
@@ -220,7 +258,8 @@ class Generic:
             body = call.body if isinstance(call.body, dict) else {}
             if is_record:
                 rid = str(call.params.get(id_param))
-                row = self.store.one("SELECT data FROM records WHERE collection = ? AND id = ?", where, rid)
+                found = self._read("SELECT data FROM records WHERE collection = ? AND id = ?", where, rid)
+                row = {"data": found[0]} if found else None
                 if method == "GET":
                     if row is None:
                         raise ApiError(404, "not_found", f"{where} has no record {rid!r}", parameter=id_param)
@@ -249,8 +288,8 @@ class Generic:
                     self.triggers.created(prefix or "/", data)
                 return None, self._answer(call, data, scope)
             if method == "GET":
-                rows = [json.loads(r["data"]) for r in
-                        self.store.all("SELECT data FROM records WHERE collection = ? ORDER BY created, id", where)]
+                rows = [json.loads(data) for data in
+                        self._read("SELECT data FROM records WHERE collection = ? ORDER BY created, id", where)]
                 if not rows and prefix not in self._creatable:
                     return None, self._sample(call)
                 return None, self._list(call, rows)
@@ -291,7 +330,7 @@ class Generic:
         answers its ``calendarId``), keys lower-cased for the app's shaping."""
         example = self.examples(call.operation_id)
         if isinstance(example, dict):
-            example = lower(example)
+            example = self._lower_example(call.operation_id)
             scope = {k.lower(): v for k, v in (scope or {}).items() if k.lower() in example}
             return _over(example, {**scope, **lower(record)})
         if isinstance(example, list):
@@ -318,8 +357,9 @@ class Generic:
             for key, value in example.items():
                 if isinstance(value, list):
                     template = value[0] if value and isinstance(value[0], dict) else {}
-                    return {**lower(example), str(key).lower(): [_over(lower(template), item) for item in items]}
-            return lower(rows[-1]) if rows else lower(example)
+                    return {**self._lower_example(call.operation_id),
+                            str(key).lower(): [_over(lower(template), item) for item in items]}
+            return lower(rows[-1]) if rows else self._lower_example(call.operation_id)
         if isinstance(example, list):
             template = example[0] if example and isinstance(example[0], dict) else {}
             return [_over(lower(template), item) for item in items]
@@ -329,7 +369,8 @@ class Generic:
         """The answer of an empty collection no action adds to: the response schema's example (one item), so a
         dropdown it feeds offers a value (which the actions it feeds then accept)."""
         example = self.examples(call.operation_id)
-        return lower(example) if isinstance(example, (dict, list)) else ([] if example is None else example)
+        return self._lower_example(call.operation_id) if isinstance(example, (dict, list)) else \
+            ([] if example is None else example)
 
     def inbound(self, data: Any) -> dict[str, Any]:
         """``POST /_mock/inbound``: fires the connector's one trigger (with several, name it in the path)."""

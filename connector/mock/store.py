@@ -98,6 +98,7 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         self._depth = 0
         self._open = False  # a group-commit transaction is open
+        self.version = 0  # counts units of writes (``tx``): a cache of reads is valid while it is unchanged
         self._commit_scheduled = False
         self._waiters: list[asyncio.Future] = []
         self._checkpointer: threading.Thread | None = None
@@ -116,6 +117,7 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        self.version += 1  # readers that cache (the generic mock's record reads) start again
         if not self._open:
             self.conn.execute("BEGIN IMMEDIATE")
             self._open = True
@@ -156,6 +158,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+            self.version += 1  # the rolled-back writes were visible to readers before
             self._open = False
             for w in waiters:
                 if not w.done():
