@@ -381,8 +381,9 @@ class MockApp:
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-        self.log({"method": scope["method"], "path": scope["path"], "status": status, "operationId": op_id,
-                  "ms": round((time.perf_counter() - started) * 1000, 3)})
+        if self.log.stream is not None:  # --quiet: not even the entry is made
+            self.log({"method": scope["method"], "path": scope["path"], "status": status, "operationId": op_id,
+                      "ms": round((time.perf_counter() - started) * 1000, 3)})
 
     async def _handle(self, scope: dict[str, Any], receive: Callable) -> tuple[Route | None, int, Any, list]:
         method = scope["method"]
