@@ -197,8 +197,8 @@ def main() -> int:
     print(f"\nwrk -t1 -c16 -d{args.duration}s per server on loopback, one run each after a 1 s warm-up; "
           f"{os.cpu_count()} CPU(s), load average {load:.1f}; {elapsed:.0f} s in all\n")
     print("| connector | valid requests | 4xx/5xx ours | 4xx/5xx Prism | request measured | req/s ours | req/s Prism "
-          "| ratio | p99 ms ours | p99 ms Prism |")
-    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+          "| ratio | p99 ms ours | p99 ms Prism | non-2xx under load ours / Prism |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     tot = {"n": 0, "ours": 0, "prism": 0}
     ratios = []
     for res in results:
@@ -209,10 +209,11 @@ def main() -> int:
         if res.ours and res.theirs:
             ratio = res.ours["rps"] / res.theirs["rps"] if res.theirs["rps"] else float("inf")
             ratios.append((ratio, res.ours["p99_ms"] < res.theirs["p99_ms"]))
-            perf = (f"{res.probe} | {res.ours['rps']:.0f} | {res.theirs['rps']:.0f} | {ratio:.1f}x | "
-                    f"{res.ours['p99_ms']:.1f} | {res.theirs['p99_ms']:.1f}")
+            perf = (f"`{res.probe}` | {res.ours['rps']:.0f} | {res.theirs['rps']:.0f} | {ratio:.1f}x | "
+                    f"{res.ours['p99_ms']:.1f} | {res.theirs['p99_ms']:.1f} | {res.ours['non_2xx']} / "
+                    f"{res.theirs['non_2xx']}")
         else:
-            perf = f"{res.problem or 'no 2xx request'} | | | | |"
+            perf = f"{res.problem or 'no 2xx request'} | | | | | |"
         print(f"| {Path(res.name).name} | {ours[1]} | {ours[0]} | {theirs[0]} | {perf} |")
     pct = lambda a, b: f"{100 * a / b:.1f} %" if b else "-"  # noqa: E731
     print(f"\nvalid requests: {tot['n']}; 4xx/5xx answers: ours {tot['ours']} ({pct(tot['ours'], tot['n'])}), "
