@@ -41,7 +41,6 @@ CONNECTORS: list[tuple[str, str]] = [
     (C + "Eigen Events Connector", "API key header, webhook trigger, dynamic values, dynamic schema"),
     (C + "JotForm Enterprise", "API key header, webhook trigger, dynamic values, dynamic schema"),
     (C + "Feathery Forms", "API key header, polling triggers, lists"),
-    (C + "Certopus", "API key header, dynamic lists (x-ms-dynamic-list)"),
     (C + "Documenatron Templating", "API key header"),
     (C + "SMSLink", "API key in the query"),
     (C + "Tesseron Asset", "API key in the query, integer ids"),

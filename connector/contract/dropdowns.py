@@ -61,12 +61,33 @@ def dropdowns(folder: ConnectorFolder, op: OperationSpec) -> list[Dropdown]:
         if p.get("in") == "body":
             out.extend(_schema_dropdowns(folder, op, p.get("schema") or {}, (name,), bool(p.get("required")), 0))
         else:
-            if isinstance(p.get("x-ms-dynamic-values"), dict):
-                out.append(Dropdown(op, (name,), p["x-ms-dynamic-values"], bool(p.get("required"))))
+            if spec_of(p) is not None:
+                out.append(Dropdown(op, (name,), spec_of(p), bool(p.get("required"))))
             items = p.get("items") or {}
-            if isinstance(items, dict) and isinstance(items.get("x-ms-dynamic-values"), dict):
-                out.append(Dropdown(op, (name, ITEMS), items["x-ms-dynamic-values"], False))
+            if isinstance(items, dict) and spec_of(items) is not None:
+                out.append(Dropdown(op, (name, ITEMS), spec_of(items), False))
     return out
+
+
+def spec_of(node: dict[str, Any]) -> dict[str, Any] | None:
+    """A node's dropdown as x-ms-dynamic-values spells it: its x-ms-dynamic-values, else its
+    x-ms-dynamic-list (``itemsPath``/``itemValuePath``/``itemTitlePath``, ``parameterReference`` arguments)
+    in those terms."""
+    values = node.get("x-ms-dynamic-values")
+    if isinstance(values, dict):
+        return values
+    listed = node.get("x-ms-dynamic-list")
+    if not isinstance(listed, dict):
+        return None
+    args = {}
+    for name, arg in (listed.get("parameters") or {}).items():
+        if isinstance(arg, dict) and "parameterReference" in arg:
+            args[name] = {"parameter": arg["parameterReference"]}
+        else:
+            args[name] = arg
+    return {"operationId": listed.get("operationId"), "parameters": args,
+            "value-collection": listed.get("itemsPath"), "value-path": listed.get("itemValuePath"),
+            "value-title": listed.get("itemTitlePath")}
 
 
 def _schema_dropdowns(folder: ConnectorFolder, op: OperationSpec, schema: dict[str, Any], target: tuple[str, ...],
@@ -75,8 +96,8 @@ def _schema_dropdowns(folder: ConnectorFolder, op: OperationSpec, schema: dict[s
         return
     if "$ref" in schema:
         schema = folder.resolve_ref(schema["$ref"]) or {}
-    if len(target) > 1 and isinstance(schema.get("x-ms-dynamic-values"), dict):
-        yield Dropdown(op, target, schema["x-ms-dynamic-values"], required)
+    if len(target) > 1 and spec_of(schema) is not None:
+        yield Dropdown(op, target, spec_of(schema), required)
     needed = set(schema.get("required") or ())
     for name, sub in (schema.get("properties") or {}).items():
         yield from _schema_dropdowns(folder, op, sub, (*target, name), name in needed, depth + 1)

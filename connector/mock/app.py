@@ -31,7 +31,7 @@ from .behaviour import ApiError, Call
 from .config import Settings
 from .jobs import JobRunner
 from .oauth import AuthorizationServer, Grant
-from .generic import Generic, GenericPlugin, schema_example
+from .generic import Generic, GenericPlugin, _is_type, schema_example
 from .plugin import MockPlugin, plugin_for
 from .routes import RequestProblem, Route, RouteTable
 from .validation import MAX_JSON_DEPTH
@@ -126,6 +126,12 @@ def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[s
     if isinstance(items, dict):
         sub_items = compile_shape(items, resolve, depth + 1)
         return lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v
+    kind = schema.get("type")
+    if kind in ("string", "integer", "number", "boolean"):
+        # a stored value of another type (the create's schema said an object, the read's a string): the read
+        # schema's example instead, so the answer follows the schema it is declared with
+        fallback = schema_example(schema, resolve)
+        return lambda v: v if _is_type(v, kind) or fallback is None else fallback
     return lambda v: v
 
 

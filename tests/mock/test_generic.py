@@ -189,3 +189,14 @@ def test_throttling_declared_in_the_model_answers_429_with_retry_after(tmp_path)
         assert refused.json()["error"] == "too_many_requests"
     finally:
         server.stop()
+
+
+def test_a_stored_value_of_another_type_than_the_answers_schema_is_answered_as_its_example():
+    """A record created through one schema (attachments as objects) and read through another (as strings)."""
+    from connector.mock.app import compile_shape
+
+    shape = compile_shape({"type": "object", "properties": {
+        "attachments": {"type": "array", "items": {"type": "string"}},
+        "count": {"type": "integer", "example": 3}, "title": {"type": "string"}}}, lambda ref: {})
+    assert shape({"attachments": [{"name": "a"}, "b"], "count": "many", "title": "kept"}) == \
+        {"attachments": ["string", "b"], "count": 3, "title": "kept"}
