@@ -63,3 +63,16 @@ def _labels(tasks: MockServer) -> None:
     assert httpx.get(url, params={"label": "urgent"}).status_code == 200
     wrong = httpx.get(url, params={"label": "other"})
     assert wrong.status_code == 400 and wrong.json()["parameter"] == "label" and "'urgent'" in wrong.json()["message"]
+
+
+def test_what_a_dropdown_offers_follows_every_write(tasks):
+    """The helper's answer is kept between writes (the mock's caches), never past one: a value refused twice
+    is accepted once a write adds it, and the list shows the new record at once."""
+    assert httpx.post(tasks.url + "/v1/projects", json={"id": "P1", "name": "Garden"}).status_code == 201
+    for _ in range(2):
+        refused = httpx.post(tasks.url + "/v1/tasks", json={"title": "Paint", "project": "P2"})
+        assert refused.status_code == 400 and "'P1'" in refused.json()["message"]
+    assert httpx.post(tasks.url + "/v1/projects", json={"id": "P2", "name": "Shed"}).status_code == 201
+    assert [p["id"] for p in httpx.get(tasks.url + "/v1/projects").json()] == ["P1", "P2"]
+    accepted = httpx.post(tasks.url + "/v1/tasks", json={"title": "Paint", "project": "P2"})
+    assert accepted.status_code == 201 and accepted.json()["project"] == "P2"
