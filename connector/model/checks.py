@@ -160,26 +160,30 @@ class _References:
         return out
 
 
-def _slash_paths(body: Parameter) -> set[str]:
-    """Every property path below the body, slash-separated (array items keep their array's path)."""
-    out: set[str] = set()
+def _property_paths(body: Parameter, sep: str) -> Iterator[tuple[str, str]]:
+    """Every property below the body as (name, path from the body's root joined by ``sep``); array items keep
+    their array's path, a ``$ref`` with keywords beside it is followed, cycles and depths > 32 stop the walk."""
     stack: list[tuple[Schema | Definition | None, str]] = [(body.schema, "")]
     seen: set[tuple[int, str]] = set()
     while stack:
         node, prefix = stack.pop()
         if isinstance(node, Definition):
             node = node.schema
-        if not isinstance(node, Schema) or (id(node), prefix) in seen or prefix.count("/") > 32:
+        if not isinstance(node, Schema) or (id(node), prefix) in seen or prefix.count(sep) > 32:
             continue
         seen.add((id(node), prefix))
         for prop in node.properties or ():
-            out.add(prefix + prop.name)
-            stack.append((prop, prefix + prop.name + "/"))
+            yield prop.name, prefix + prop.name
+            stack.append((prop, prefix + prop.name + sep))
         if node.items is not None:
             stack.append((node.items, prefix))
         if node.definition is not None:
             stack.append((node.definition, prefix))
-    return out
+
+
+def _slash_paths(body: Parameter) -> set[str]:
+    """Every property path below the body, slash-separated (array items keep their array's path)."""
+    return {path for _, path in _property_paths(body, "/")}
 
 
 def _target_has(target: Operation, arg: str) -> bool:
@@ -238,27 +242,11 @@ def _body_names(op: Operation) -> set[str]:
     """What a dropdown argument may refer to inside the operation's body, as the platform resolves it: a property
     name at any depth (a sibling of the dropdown's property, or a nested one), or its dotted path from the body's
     root (``connections.providerReferenceId``). Array items keep their array's path."""
-    body = op.body
+    if op.body is None:
+        return set()
     out: set[str] = set()
-    if body is None:
-        return out
-    stack: list[tuple[Schema | Definition | None, str]] = [(body.schema, "")]
-    seen: set[tuple[int, str]] = set()
-    while stack:
-        node, prefix = stack.pop()
-        if isinstance(node, Definition):
-            node = node.schema
-        if not isinstance(node, Schema) or (id(node), prefix) in seen or prefix.count(".") > 32:
-            continue
-        seen.add((id(node), prefix))
-        for prop in node.properties or ():
-            out.add(prop.name)
-            out.add(prefix + prop.name)
-            stack.append((prop, prefix + prop.name + "."))
-        if node.items is not None:
-            stack.append((node.items, prefix))
-        if getattr(node, "definition", None) is not None:  # a $ref with keywords beside it
-            stack.append((node.definition, prefix))
+    for name, path in _property_paths(op.body, "."):
+        out.update((name, path))
     return out
 
 

@@ -66,6 +66,17 @@ class Ref:
         return self.reference if self.reference is not None else self.parameter
 
 
+def _operation_id(operation: Any) -> str:
+    """The operationId a dropdown or dynamic schema calls: given as the Operation itself or as its id."""
+    return operation if isinstance(operation, str) else operation.id
+
+
+def _check_operation(operation: Any, noun: str, role: str) -> None:
+    if not isinstance(operation, str) and not isinstance(getattr(operation, "id", None), str):
+        raise ModelError(f"{noun}: operation={operation!r} is neither an Operation nor an operationId; pass the "
+                         f"Operation that {role}.")
+
+
 DropdownEmit = Literal["auto", "values", "list", "both"]
 
 
@@ -96,7 +107,7 @@ class Dropdown:
 
     @property
     def operation_id(self) -> str:
-        return self.operation if isinstance(self.operation, str) else self.operation.id
+        return _operation_id(self.operation)
 
     @property
     def emits_values(self) -> bool:
@@ -109,9 +120,7 @@ class Dropdown:
         return self.emit in ("list", "both")
 
     def _check(self) -> None:
-        if not isinstance(self.operation, str) and not isinstance(getattr(self.operation, "id", None), str):
-            raise ModelError(f"dropdown: operation={self.operation!r} is neither an Operation nor an "
-                             "operationId; pass the Operation that lists the values.")
+        _check_operation(self.operation, "dropdown", "lists the values")
         _check_args(self.args, "dropdown")
         if self.extra and not self.emits_values:
             raise ModelError("dropdown: extra adds keys to x-ms-dynamic-values, which emit='list' does not write; "
@@ -152,7 +161,7 @@ class DynamicSchema:
 
     @property
     def operation_id(self) -> str:
-        return self.operation if isinstance(self.operation, str) else self.operation.id
+        return _operation_id(self.operation)
 
     @property
     def item_value_path(self) -> str | None:
@@ -165,9 +174,7 @@ class DynamicSchema:
         return path
 
     def _check(self) -> None:
-        if not isinstance(self.operation, str) and not isinstance(getattr(self.operation, "id", None), str):
-            raise ModelError(f"dynamic schema: operation={self.operation!r} is neither an Operation nor an "
-                             "operationId; pass the Operation that answers with the schema.")
+        _check_operation(self.operation, "dynamic schema", "answers with the schema")
         _check_args(self.args, "dynamic schema")
         if self.extra and self.emit == "properties":
             raise ModelError("dynamic schema: extra adds keys to x-ms-dynamic-schema, which emit='properties' does "
