@@ -100,42 +100,71 @@ def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[s
                   depth: int = 0) -> Callable[[Any], Any]:
     """A function giving a handler's answer (whose object keys are lower-case) the response schema's property
     names, keeping only declared properties and dropping None values (absent, not null)."""
+    kind, check, fallback = _shape(schema, resolve, depth)
+    if kind == _SAME:
+        return _same
+    if kind == _SCALAR:
+        types, boolean = check
+        return lambda v: v if isinstance(v, types) and (boolean or v.__class__ is not bool) else fallback
+    return check
+
+
+_SAME, _SCALAR, _NESTED = 0, 1, 2
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]], depth: int) -> tuple[int, Any, Any]:
+    """How one schema shapes a value: (_SAME, None, None) as it is; (_SCALAR, (types, boolean), fallback) a
+    scalar kept when of its type, else ``fallback``; (_NESTED, function, None) an object or array. An object's
+    scalar properties are checked inline (one function call per object, not per property)."""
     if not schema or depth > MAX_SHAPE_DEPTH:
-        return lambda v: v
+        return _SAME, None, None
     seen = 0
     while "$ref" in schema:
         schema = resolve(schema["$ref"]) or {}
         seen += 1
         if seen > MAX_SHAPE_DEPTH:  # a $ref that points at a $ref ... in a circle
-            return lambda v: v
+            return _SAME, None, None
     props = schema.get("properties")
     if props:
-        fields = [(name, name.lower(), compile_shape(sub, resolve, depth + 1)) for name, sub in props.items()]
+        fields = []
+        for name, sub in props.items():
+            kind, check, fallback = _shape(sub, resolve, depth + 1)
+            types, boolean = check if kind == _SCALAR else (None, False)
+            fields.append((name, name.lower(), kind, types, boolean, fallback, check))
 
         def shape_object(v: Any) -> Any:
             if not isinstance(v, dict):
                 return v
             out = {}
-            for name, key, sub in fields:
-                x = v.get(key)
-                if x is not None:
+            get = v.get
+            for name, key, kind, types, boolean, fallback, sub in fields:
+                x = get(key)
+                if x is None:
+                    continue
+                if kind == _SAME:
+                    out[name] = x
+                elif kind == _SCALAR:
+                    out[name] = x if isinstance(x, types) and (boolean or x.__class__ is not bool) else fallback
+                else:
                     out[name] = sub(x)
             return out
-        return shape_object
+        return _NESTED, shape_object, None
     items = schema.get("items")
     if isinstance(items, dict):
         sub_items = compile_shape(items, resolve, depth + 1)
-        return lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v
+        return _NESTED, (lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v), None
     kind = schema.get("type")
     if kind in ("string", "integer", "number", "boolean"):
         # a stored value of another type (the create's schema said an object, the read's a string): the read
         # schema's example instead, so the answer follows the schema it is declared with
         fallback = schema_example(schema, resolve)
-        if fallback is None:
-            return lambda v: v
-        types, boolean = TYPES[kind], kind == "boolean"
-        return lambda v: v if isinstance(v, types) and (boolean or v.__class__ is not bool) else fallback
-    return lambda v: v
+        if fallback is not None:
+            return _SCALAR, (TYPES[kind], kind == "boolean"), fallback
+    return _SAME, None, None
 
 
 class RequestLog:

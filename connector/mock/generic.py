@@ -359,13 +359,13 @@ class Generic:
         if isinstance(example, dict):
             for key, value in example.items():
                 if isinstance(value, list):
-                    template = value[0] if value and isinstance(value[0], dict) else {}
+                    template = lower(value[0]) if value and isinstance(value[0], dict) else {}
                     return {**self._lower_example(call.operation_id),
-                            str(key).lower(): [_over(lower(template), item) for item in items]}
+                            str(key).lower(): [_over(template, item) for item in items]}
             return lower(rows[-1]) if rows else self._lower_example(call.operation_id)
         if isinstance(example, list):
-            template = example[0] if example and isinstance(example[0], dict) else {}
-            return [_over(lower(template), item) for item in items]
+            template = lower(example[0]) if example and isinstance(example[0], dict) else {}
+            return [_over(template, item) for item in items]
         return items if example is None or not rows else example
 
     def _sample(self, call: Call) -> Any:
