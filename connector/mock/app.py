@@ -1,9 +1,12 @@
 """The mock's ASGI application.
 
-Requests under the swagger's basePath take the hot path, a plain ASGI function: route (404 / 405), bearer
-token (401), scope (403), throttle (429), size (413) and JSON (400) checks, the compiled parameter and body
-validation (400), then the operation's handler, whose answer is shaped by the response schema. Everything
-else (the OAuth pages, ``/_mock/...``, lifespan) is a small Starlette app. One JSON line is logged per request.
+Requests under the swagger's basePath take the hot path: route (404 / 405), bearer token (401), scope
+(403), throttle (429), size (413) and JSON (400) checks, the compiled parameter and body validation (400),
+then the operation's handler, whose answer is shaped by the response schema. A plain request (its body in,
+nothing else in flight on its connection) is answered by the mock's HTTP protocol calling ``respond_now``
+directly, without an ASGI cycle; any other (chunked, ``Expect: 100-continue``, a body over the limit, or a
+server other than the mock's) goes through ``api``, the same checks as an ASGI function. Everything else
+(the OAuth pages, ``/_mock/...``, lifespan) is a small Starlette app. One JSON line is logged per request.
 """
 
 from __future__ import annotations
