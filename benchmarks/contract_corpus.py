@@ -49,6 +49,7 @@ CONNECTORS: list[tuple[str, str]] = [
     (C + "Babybots", "basic"),
     (C + "DomainToolsIrisEnrich", "basic"),
     (C + "Jupyrest", "none, dynamic values, dynamic schema"),
+    (C + "Certopus", "API key header, dynamic list through a list GET ending in a parameter"),
     (C + "DataMotion", "none, delete with 204"),
     (C + "HitHorizons", "API key header"),
     (C + "HubPlanner", "API key header"),

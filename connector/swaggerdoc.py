@@ -32,6 +32,50 @@ def path_variables(path: str) -> list[str]:
     return PATH_VARIABLE.findall(path)
 
 
+
+# -- Answers that list records --------------------------------------------------------------------------------
+
+RECORD_ID_FIELDS: tuple[str, ...] = ("id", "uuid", "key", "name")
+"""The fields a record's id is taken from, in this order (any case)."""
+
+NOT_ITEMS = frozenset({"error", "errors", "warning", "warnings", "message", "messages"})
+"""Array properties that carry diagnostics beside an answer, never its items."""
+
+
+def _squash(name: Any) -> str:
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+def lists_records(answer: Any, path: str) -> bool:
+    """Does an operation on ``path``, a path ending in a parameter (``GET /events/{organisationId}``), answer
+    a list of the records that parameter selects, rather than the one record it names? ``answer`` is shaped
+    like the success answer (an example of its schema: a list, or an object whose values show which
+    properties are arrays). A list: an array; or an object with exactly one array property (not ``errors``,
+    ``warnings`` or ``messages``) and no property naming a record: ``id``, ``uuid``, ``key``, ``name``, the
+    parameter itself or the collection's id (``JobId`` in ``/Jobs/{id}``), compared without case or
+    punctuation (``contract_id`` names ``{contractId}``); a page number echoed beside a page (``pageNumber``
+    for ``{Page Number}``) names none."""
+    segments = path.rstrip("/").split("/")
+    last = PATH_VARIABLE.fullmatch(segments[-1] or "")
+    if last is None:
+        return False
+    if isinstance(answer, list):
+        return True
+    if not isinstance(answer, dict):
+        return False
+    arrays = [k for k, v in answer.items() if isinstance(v, list)]
+    if len(arrays) != 1 or _squash(arrays[0]) in NOT_ITEMS:
+        return False
+    names = set(RECORD_ID_FIELDS)
+    param = _squash(last.group(1))
+    if "page" not in param:
+        names.add(param)
+        if len(segments) > 1 and not PATH_VARIABLE.fullmatch(segments[-2]):
+            resource = _squash(segments[-2])
+            names |= {resource + "id", resource.removesuffix("s") + "id"}
+    return not {_squash(k) for k in answer} & names
+
+
 # -- JSON pointers --------------------------------------------------------------------------------------------
 
 def pointer(*parts: Any) -> str:

@@ -26,6 +26,7 @@ from typing import Any, Callable
 from .dropdowns import dropdowns
 from .folder import ConnectorFolder, OperationSpec
 from .request_builder import is_internal
+from ..swaggerdoc import lists_records
 
 ID_FIELDS = ("id", "uuid", "key", "name")  # the fields `connector mock` takes a record's id from, in order
 _PARAM = re.compile(r"^\{([^}/]+)\}$")
@@ -139,8 +140,11 @@ def seed_records(folder: ConnectorFolder, make: Callable[[dict[str, Any]], Any]
       creates one, or the create's id cannot be found): one record, id ``contract-1`` (``1`` for a numeric
       id), under the collection path its scope parameters make (a record nested under another seeded one:
       that one's id; else a value ``make`` makes from the parameter's schema);
-    - for each dropdown (x-ms-dynamic-values) whose operation lists a collection: one record carrying a value
-      at its ``value-path`` (and a title at ``value-title``), so that the dropdown offers an option."""
+    - for each dropdown (x-ms-dynamic-values) whose operation lists a collection (or, as ``GET
+      /events/{organisationId}``, the records a path parameter selects: ``lists_records_at``): one record
+      carrying a value at its ``value-path`` (and a title at ``value-title``), so that the dropdown offers an
+      option; under the path values its arguments take, the option seeded for a dropdown they refer to
+      (``body/organisationId``) where there is one."""
     ops = [op for op in folder.visible_operations() if not op.is_trigger]
     memory = Memory()
     records: dict[str, list[dict]] = {}
@@ -160,16 +164,34 @@ def seed_records(folder: ConnectorFolder, make: Callable[[dict[str, Any]], Any]
         records.setdefault(concrete, []).append({"id": rid})
         memory.records[shape.prefix] = Made(rid, scope)
     for op in folder.visible_operations():
-        for dd in dropdowns(folder, op):
-            _seed_option(folder, op, dd, records, memory, make)
+        offered: dict[tuple[str, ...], Any] = {}  # the value seeded for each dropdown of this operation
+        for dd in sorted(dropdowns(folder, op), key=lambda d: len(d.references())):  # referred ones first
+            _seed_option(folder, op, dd, records, memory, make, offered)
     return records, memory
 
 
+def lists_records_at(folder: ConnectorFolder, op: OperationSpec) -> bool:
+    """Does a GET on a path ending in a parameter answer a list (``GET /events/{organisationId}``), which
+    ``connector mock`` serves as the sub-collection that parameter selects (``swaggerdoc.lists_records``)?"""
+    if op.method != "GET":
+        return False
+    responses = op.data.get("responses") or {}
+    status = next((c for c in map(str, responses) if c.isdigit() and c.startswith("2")), None)  # as the mock
+    schema = _resolve(folder, (_resolve(folder, responses.get(status)) if status else {}).get("schema"))
+    kind = schema.get("type") or ("object" if "properties" in schema else None)
+    top = [] if kind == "array" else {name: [] if _resolve(folder, sub).get("type") == "array" else None
+           for name, sub in (schema.get("properties") or {}).items()} if kind == "object" else None
+    return lists_records(top, op.path)
+
+
 def _seed_option(folder: ConnectorFolder, op: OperationSpec, dd: Any, records: dict[str, list[dict]],
-                 memory: Memory, make: Callable[[dict[str, Any]], Any]) -> None:
+                 memory: Memory, make: Callable[[dict[str, Any]], Any],
+                 offered: dict[tuple[str, ...], Any] | None = None) -> None:
     helper = folder.operations.get(dd.operation_id or "")
-    if helper is None or helper.method != "GET" or Shape.of(helper).record or helper.is_trigger:
+    if helper is None or helper.method != "GET" or helper.is_trigger or \
+            (Shape.of(helper).record and not lists_records_at(folder, helper)):
         return
+    offered = {} if offered is None else offered
     args = dd.spec.get("parameters") or {}
     values = dict(memory.path_values(helper.path))
     for segment in helper.path.split("/"):
@@ -180,8 +202,16 @@ def _seed_option(folder: ConnectorFolder, op: OperationSpec, dd: Any, records: d
         if isinstance(arg, dict) and "value" in arg:
             values[m.group(1)] = arg["value"]
         elif isinstance(arg, dict) and "parameter" in arg:
-            referred = op.parameter(str(arg["parameter"]).split("/")[0]) or {}
-            values[m.group(1)] = referred.get("default", make(referred))
+            ref = str(arg["parameter"])
+            target = tuple(ref.split("/")) if "/" in ref else (ref,)
+            sibling = (*dd.target[:-1], ref) if len(dd.target) > 1 and "/" not in ref else None
+            if target in offered or sibling in offered:  # the option seeded for the dropdown it refers to
+                values[m.group(1)] = offered[target if target in offered else sibling]
+            elif len(target) > 1:
+                values[m.group(1)] = make(_target_schema(folder, op, target))
+            else:
+                referred = op.parameter(ref) or {}
+                values[m.group(1)] = referred.get("default", make(referred))
         elif not isinstance(arg, dict) and arg is not None:
             values[m.group(1)] = arg
         else:
@@ -206,6 +236,8 @@ def _seed_option(folder: ConnectorFolder, op: OperationSpec, dd: Any, records: d
         for step in steps[:-1]:
             node = node.setdefault(step, {}) if isinstance(node.get(step, {}), dict) else {}
         node.setdefault(steps[-1], v)
+        if v is value:
+            offered[dd.target] = node[steps[-1]]
 
 
 def _target_schema(folder: ConnectorFolder, op: OperationSpec, target: tuple[str, ...]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Dropdowns kept consistent: a value an action takes from a dropdown must be one its helper operation offers.
 
 A parameter or top-level body property declaring ``x-ms-dynamic-values`` (or ``x-ms-dynamic-list``) names a
-helper operation, the helper's parameters (constants or other inputs of the action) and where the values
+helper operation, the helper's parameters (constants or other inputs of the action, by name or, as
+``x-ms-dynamic-list``'s ``parameterReference`` gives them, by path: ``body/organisationId``) and where the values
 are in its answer (``value-collection``/``value-path``, or ``itemsPath``/``itemValuePath``). Before the
 action runs, the mock calls the helper itself, on the same state, exactly as the dropdown would have been
 filled, and refuses a value it does not offer (``400``, naming the parameter or JSON pointer and the values
@@ -28,15 +29,19 @@ class Dropdown:
     parameters: dict[str, Any]
     collection: str | None  # slash-separated path to the array in the helper's answer
     value_path: str | None  # slash-separated path to the value in one item
+    body: str | None = None  # the name of the action's body parameter (``body/organisationId`` references)
 
 
 def dropdowns_of(route: Any, resolve: Callable[[str], Any]) -> list[Dropdown]:
     found = []
+    params = []
     for p in route.swagger.get("parameters", []):
         while isinstance(p, dict) and "$ref" in p:
             p = resolve(p["$ref"]) or {}
-        if not isinstance(p, dict):
-            continue
+        if isinstance(p, dict):
+            params.append(p)
+    body = next((str(p.get("name")) for p in params if p.get("in") == "body" and p.get("name")), None)
+    for p in params:
         if p.get("in") == "body":
             schema = p.get("schema") or {}
             seen = 0
@@ -45,11 +50,11 @@ def dropdowns_of(route: Any, resolve: Callable[[str], Any]) -> list[Dropdown]:
             for name, sub in ((schema.get("properties") or {}) if isinstance(schema, dict) else {}).items():
                 spec = _spec(sub)
                 if spec is not None:
-                    found.append(Dropdown("body", name, *spec))
+                    found.append(Dropdown("body", name, *spec, body=body))
         else:
             spec = _spec(p)
             if spec is not None and p.get("name"):
-                found.append(Dropdown(p.get("in", "query"), p["name"], *spec))
+                found.append(Dropdown(p.get("in", "query"), p["name"], *spec, body=body))
     return found
 
 
@@ -77,12 +82,17 @@ def _get(node: Any, path: str | None) -> Any:
     return node
 
 
-def _input(call: Call, name: str) -> Any:
+def _input(call: Call, name: str, body: str | None = None) -> Any:
+    """The action's value of a parameter, or of a body property: by its name, or by the slash-separated path
+    an ``x-ms-dynamic-list`` ``parameterReference`` gives (``body/organisationId``, ``body/a/b``)."""
     if name in call.params:
         return call.params[name]
-    if isinstance(call.body, dict):
-        return next((v for k, v in call.body.items() if str(k).lower() == name.lower()), None)
-    return None
+    if not isinstance(call.body, dict):
+        return None
+    steps = name.split("/")
+    if body is not None and len(steps) > 1 and steps[0] == body:
+        return _get(call.body, "/".join(steps[1:]))
+    return next((v for k, v in call.body.items() if str(k).lower() == name.lower()), None)
 
 
 class DropdownChecks:
@@ -108,7 +118,7 @@ class DropdownChecks:
         for name, given in dropdown.parameters.items():
             if isinstance(given, dict):
                 ref = given.get("parameter") or given.get("parameterReference")
-                value = _input(call, ref) if isinstance(ref, str) else given.get("value")
+                value = _input(call, ref, dropdown.body) if isinstance(ref, str) else given.get("value")
             else:
                 value = given
             if value is None:

@@ -11,6 +11,11 @@ other paths are collections (``/items``), scoped by the values of the parameters
 | GET | list, in creation order | read (404 when absent) |
 | PUT / PATCH | answer from the schema | replace / merge (404 when absent) |
 | DELETE | empty the collection | delete (404 when absent) |
+
+A path ending in a parameter whose GET answers a list (an array, or an object with one array property and
+no id: ``swaggerdoc.lists_records``) is a sub-collection instead, for GET and POST: ``GET /events/{organisationId}``
+lists the events created by ``POST /events/{organisationId}`` and those of ``/events`` whose
+``organisationId`` (or id) is the value.
 """
 
 from __future__ import annotations
@@ -27,9 +32,10 @@ from .behaviour import ApiError, Call, lower, new_id
 from .config import Settings
 from .jobs import JobRunner
 from .store import Store, hash_password
+from ..swaggerdoc import RECORD_ID_FIELDS, lists_records
 
 FIXTURE = Path(__file__).with_name("generic_fixture.yaml")
-ID_FIELDS = ("id", "uuid", "key", "name")
+ID_FIELDS = RECORD_ID_FIELDS
 _PARAM = re.compile(r"\{([^}/]+)\}")
 
 
@@ -200,10 +206,15 @@ class Generic:
         self._last_created = 0.0
         # collections an action can add to (POST on the collection, PUT/PATCH/POST on a record); the others are
         # reference data (bots, forms, languages) that answer their schema's example while empty
+        # paths ending in a parameter whose GET answers a list (``GET /events/{organisationId}``): sub-collections
+        self._listed = {route.template.rstrip("/") for route in routes
+                        if route.method.upper() == "GET" and lists_records(examples(route.id), route.template)}
         self._creatable = set()
         for route in routes:
             segments = route.template.rstrip("/").split("/")
             record = _PARAM.fullmatch(segments[-1] or "") is not None
+            if route.method.upper() == "POST" and route.template.rstrip("/") in self._listed:
+                record = False  # a POST on a sub-collection creates there
             if route.method.upper() == "POST" or (record and route.method.upper() == "PUT"):
                 self._creatable.add("/".join(segments[:-1] if record else segments))
         self._lowered: dict[str, Any] = {}  # op id -> orjson bytes of its lower-cased example (or the value)
@@ -253,6 +264,8 @@ class Generic:
         segments = path.rstrip("/").split("/")
         is_record = bool(segments) and _PARAM.fullmatch(segments[-1] or "") is not None
         id_param = _PARAM.fullmatch(segments[-1]).group(1) if is_record else None
+        if is_record and method in ("GET", "POST") and path.rstrip("/") in self._listed:
+            return self._sub_collection(method, path.rstrip("/"), id_param or "")
         prefix = "/".join(segments[:-1]) if is_record else "/".join(segments)
 
         def collection(call: Call) -> str:
@@ -306,6 +319,43 @@ class Generic:
                     c.execute("DELETE FROM records WHERE collection = ?", (where,))
                 return None, self.empty_answer(call)
             return None, self._answer(call, body, scope)
+
+        return handle
+
+    def _sub_collection(self, method: str, path: str, param: str) -> Callable[[Call], tuple[int | None, Any]]:
+        """``GET``/``POST`` on a path ending in a parameter whose GET answers a list (``/events/{organisationId}``):
+        the records that parameter selects. They are those created by a ``POST`` on the same path (or seeded
+        under ``/events/O1``), then those of the parent collection (``/events``) whose id is the value, or
+        whose field named like the parameter (any case) holds it, each in creation order. Empty, when no action
+        adds to either collection: the schema's example, as for any reference list."""
+        prefix = path.rsplit("/", 1)[0]
+        key = param.lower()
+        creatable = path in self._creatable or prefix in self._creatable
+
+        def concrete(call: Call, template: str) -> str:
+            return _PARAM.sub(lambda m: str(call.params.get(m.group(1), m.group(0))), template) or "/"
+
+        def handle(call: Call) -> tuple[int | None, Any]:
+            where = concrete(call, path)
+            if method == "POST":
+                data = {**call.body} if isinstance(call.body, dict) else {}
+                self.create(where, data)
+                if self.triggers is not None:
+                    self.triggers.created(path, data)
+                scope = {name: call.params[name] for name in _PARAM.findall(path) if name in call.params}
+                return None, self._answer(call, data, scope)
+            value = str(call.params.get(param))
+            rows = [json.loads(data) for data in
+                    self._read("SELECT data FROM records WHERE collection = ? ORDER BY created, id", where)]
+            for data in self._read("SELECT data FROM records WHERE collection = ? ORDER BY created, id",
+                                   concrete(call, prefix)):
+                record = json.loads(data)
+                if _id_of(record) == value or any(str(k).lower() == key and str(v) == value
+                                                  for k, v in record.items() if isinstance(v, (str, int))):
+                    rows.append(record)
+            if not rows and not creatable:
+                return None, self._sample(call)
+            return None, self._list(call, rows)
 
         return handle
 

@@ -180,3 +180,25 @@ def test_trigger_lifecycles_and_dropdowns_of_a_model(tmp_path):
         assert notes[polling].endswith("202 + Location + Retry-After, fired, 200 with the item, then 202")
     assert "2 calls" in notes["ListProjectTasks"]  # the dropdown (ListProjects), then the action
     assert "7 scenarios: 7 passed, 0 failed; schemathesis passed" in result.output
+
+
+EVENTS = TASKS.with_name("events_model.py")
+
+
+def test_a_dropdown_whose_helper_lists_under_a_path_parameter_is_seeded_and_filled(tmp_path):
+    """ListEvents is ``GET /events/{organisationId}`` answering a list (as Certopus' GetEvent): the run seeds an
+    event under the organisation the organisation dropdown offers (its x-ms-dynamic-list argument is
+    ``body/organisationId``), so IssueCredential's event dropdown offers it and the mock accepts it."""
+    out = tmp_path / "built"
+    result = CliRunner().invoke(main, ["build", "--model", str(EVENTS), "--out", str(out), "--profile", "mock",
+                                       "--mock-url", "http://127.0.0.1:9"])
+    assert result.exit_code == 0, result.output
+    records, _ = seed_records(ConnectorFolder.load(out), lambda schema: "x")
+    organisation = records["/organisations"][0]["id"]
+    assert records[f"/events/{organisation}"] == [{"id": "contract-1-option", "title": "Contract option"}]
+
+    result = contract("--model", str(EVENTS), "--max-examples", "3")
+    assert result.exit_code == 0, result.output
+    notes = {line.split()[1]: line for line in result.output.splitlines() if line.startswith("PASS")}
+    assert "3 calls" in notes["IssueCredential"]  # both dropdowns opened, then the action
+    assert re.search(r"schemathesis .* 0 failures, 0 errors", result.output)
