@@ -25,6 +25,10 @@ import orjson
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 MAX_HEAD = 64 * 1024
+# the largest body a request answered directly may have: it is read before any check, as uvicorn reads up to
+# this much of any body before the application asks; a larger one goes through ASGI, read only once the
+# request passed authentication (a refused one is not read at all)
+DIRECT_BODY = 64 * 1024
 DEFAULT_HEADER_TIMEOUT = 5.0
 BAD_REQUEST = ("the request is not valid HTTP/1.1: its method, request line, path or a header is malformed "
                "(bytes outside ASCII in the path must be percent-encoded)")
@@ -133,7 +137,7 @@ class MockHttpProtocol(HttpToolsProtocol):
             raise self._problem from None
 
     # -- the direct path -------------------------------------------------------------------------------
-    # A plain API request (no Expect, no upgrade, no chunked body, a body within the limit, nothing else in
+    # A plain API request (no Expect, no upgrade, no chunked body, a body of at most DIRECT_BODY, nothing else in
     # flight on the connection) is answered without an ASGI cycle: once its body is in, the app computes the
     # answer at once (``MockApp.respond_now``) and it is written in one piece when its writes are committed.
     # Everything else takes uvicorn's ASGI path, where the app behaves the same.
@@ -148,7 +152,7 @@ class MockHttpProtocol(HttpToolsProtocol):
         raw_path = url.path
         if not raw_path.isascii() or not self._direct.takes(raw_path):
             return False
-        limit = self._direct.settings.max_body
+        limit = min(self._direct.settings.max_body, DIRECT_BODY)
         for name, value in self.headers:
             if name == b"transfer-encoding" or (name == b"content-length" and not (
                     value.strip().isdigit() and int(value) <= limit)):

@@ -120,3 +120,24 @@ def test_a_client_that_leaves_while_its_write_commits_does_not_stop_the_server(i
     listed = httpx.get(items.url + "/v1/items").json()  # the server still answers, every write is kept
     assert [x["id"] for x in listed] == [f"gone-{i}" for i in range(20)]
     assert "Traceback" not in items.stderr_text()
+
+
+def test_a_large_body_is_read_only_after_the_request_passed_authentication(tmp_path):
+    """Up to 64 KiB a body comes with the request (answered directly); a larger one takes the ASGI way, where a
+    request refused before its body (401 here) is answered without reading it, and the connection closed."""
+    server = MockServer(tmp_path / "key.db", "--model", str(model_file(tmp_path, "header")), "--api-key", "k-1").start()
+    try:
+        big, small = {"id": "big-1", "title": "x" * (80 * 1024)}, {"id": "small-1", "title": "small"}
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            s.sendall(post("/v1/items", small))
+            (refused_small,) = read_answers(s, 1)
+            s.sendall(post("/v1/items", big))
+            (refused_big,) = read_answers(s, 1)
+        assert refused_small[0] == refused_big[0] == 401
+        assert "connection" not in refused_small[1] and refused_big[1]["connection"] == "close"
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            s.sendall(post("/v1/items", big, "X-Key: k-1\r\n") + post("/v1/items", small, "X-Key: k-1\r\n"))
+            answers = read_answers(s, 2)
+        assert [a[0] for a in answers] == [201, 201] and len(json.loads(answers[0][2])["title"]) == 80 * 1024
+    finally:
+        server.stop()
