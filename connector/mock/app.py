@@ -1,9 +1,12 @@
 """The mock's ASGI application.
 
-Requests under the swagger's basePath take the hot path, a plain ASGI function: route (404 / 405), bearer
-token (401), scope (403), throttle (429), size (413) and JSON (400) checks, the compiled parameter and body
-validation (400), then the operation's handler, whose answer is shaped by the response schema. Everything
-else (the OAuth pages, ``/_mock/...``, lifespan) is a small Starlette app. One JSON line is logged per request.
+Requests under the swagger's basePath take the hot path: route (404 / 405), bearer token (401), scope
+(403), throttle (429), size (413) and JSON (400) checks, the compiled parameter and body validation (400),
+then the operation's handler, whose answer is shaped by the response schema. A plain request (its body in,
+nothing else in flight on its connection) is answered by the mock's HTTP protocol calling ``respond_now``
+directly, without an ASGI cycle; any other (chunked, ``Expect: 100-continue``, a body over the limit, or a
+server other than the mock's) goes through ``api``, the same checks as an ASGI function. Everything else
+(the OAuth pages, ``/_mock/...``, lifespan) is a small Starlette app. One JSON line is logged per request.
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ from .behaviour import ApiError, Call
 from .config import Settings
 from .jobs import JobRunner
 from .oauth import AuthorizationServer, Grant
-from .generic import Generic, GenericPlugin, _is_type, schema_example
+from .generic import TYPES, Generic, GenericPlugin, schema_example
 from .plugin import MockPlugin, plugin_for
-from .routes import RequestProblem, Route, RouteTable
+from .routes import RequestProblem, Route, RouteTable, query_pairs
 from .validation import MAX_JSON_DEPTH
 from .store import Store
 
@@ -100,39 +103,71 @@ def compile_shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[s
                   depth: int = 0) -> Callable[[Any], Any]:
     """A function giving a handler's answer (whose object keys are lower-case) the response schema's property
     names, keeping only declared properties and dropping None values (absent, not null)."""
+    kind, check, fallback = _shape(schema, resolve, depth)
+    if kind == _SAME:
+        return _same
+    if kind == _SCALAR:
+        types, boolean = check
+        return lambda v: v if isinstance(v, types) and (boolean or v.__class__ is not bool) else fallback
+    return check
+
+
+_SAME, _SCALAR, _NESTED = 0, 1, 2
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any]], depth: int) -> tuple[int, Any, Any]:
+    """How one schema shapes a value: (_SAME, None, None) as it is; (_SCALAR, (types, boolean), fallback) a
+    scalar kept when of its type, else ``fallback``; (_NESTED, function, None) an object or array. An object's
+    scalar properties are checked inline (one function call per object, not per property)."""
     if not schema or depth > MAX_SHAPE_DEPTH:
-        return lambda v: v
+        return _SAME, None, None
     seen = 0
     while "$ref" in schema:
         schema = resolve(schema["$ref"]) or {}
         seen += 1
         if seen > MAX_SHAPE_DEPTH:  # a $ref that points at a $ref ... in a circle
-            return lambda v: v
+            return _SAME, None, None
     props = schema.get("properties")
     if props:
-        fields = [(name, name.lower(), compile_shape(sub, resolve, depth + 1)) for name, sub in props.items()]
+        fields = []
+        for name, sub in props.items():
+            kind, check, fallback = _shape(sub, resolve, depth + 1)
+            types, boolean = check if kind == _SCALAR else (None, False)
+            fields.append((name, name.lower(), kind, types, boolean, fallback, check))
 
         def shape_object(v: Any) -> Any:
             if not isinstance(v, dict):
                 return v
             out = {}
-            for name, key, sub in fields:
-                x = v.get(key)
-                if x is not None:
+            get = v.get
+            for name, key, kind, types, boolean, fallback, sub in fields:
+                x = get(key)
+                if x is None:
+                    continue
+                if kind == _SAME:
+                    out[name] = x
+                elif kind == _SCALAR:
+                    out[name] = x if isinstance(x, types) and (boolean or x.__class__ is not bool) else fallback
+                else:
                     out[name] = sub(x)
             return out
-        return shape_object
+        return _NESTED, shape_object, None
     items = schema.get("items")
     if isinstance(items, dict):
         sub_items = compile_shape(items, resolve, depth + 1)
-        return lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v
+        return _NESTED, (lambda v: [sub_items(x) for x in v] if isinstance(v, list) else v), None
     kind = schema.get("type")
     if kind in ("string", "integer", "number", "boolean"):
         # a stored value of another type (the create's schema said an object, the read's a string): the read
         # schema's example instead, so the answer follows the schema it is declared with
         fallback = schema_example(schema, resolve)
-        return lambda v: v if _is_type(v, kind) or fallback is None else fallback
-    return lambda v: v
+        if fallback is not None:
+            return _SCALAR, (TYPES[kind], kind == "boolean"), fallback
+    return _SAME, None, None
 
 
 class RequestLog:
@@ -253,9 +288,7 @@ class MockApp:
     # -- ASGI entry ------------------------------------------------------------------------------------
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] == "http":
-            raw = scope.get("raw_path") or scope["path"].encode()
-            if raw.startswith(self.base) and (len(raw) == len(self.base) or raw[len(self.base)] in b"/?") \
-                    and not self._own_path(raw):
+            if self.takes(scope.get("raw_path") or scope["path"].encode()):
                 await self.api(scope, receive, send)
                 return
             await self._other(scope, receive, send)
@@ -349,10 +382,12 @@ class MockApp:
                             413, headers={"connection": "close"})
 
     # -- the API ---------------------------------------------------------------------------------------
+    # Two ways in, one behaviour: ``api`` (ASGI: the body read as the checks before it allow) and, for a plain
+    # request whose body has already arrived, ``respond_now`` + ``finish`` called by the mock's HTTP protocol
+    # without an ASGI cycle (connector/mock/protocol.py). Both run ``_admit`` (route, authentication, scope,
+    # throttling), ``_parse_json`` and ``_call`` (parameters, body, handler, shaping), and ``_render``.
     async def api(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         started = time.perf_counter()
-        op_id = None
-        extra_headers: list[tuple[bytes, bytes]] = []
         body_done = [not _has_body(scope["headers"])]
 
         async def tracked_receive() -> dict[str, Any]:
@@ -361,15 +396,56 @@ class MockApp:
                 body_done[0] = True
             return message
         try:
-            route, status, payload, extra_headers = await self._handle(scope, tracked_receive)
-            op_id = route.id if route is not None else None
+            answer = await self._handle(scope, tracked_receive)
         except Exception:  # a bug, never the caller's fault: still JSON, and logged with its traceback
             traceback.print_exc(file=sys.stderr)
-            status, payload = 500, {"error": "internal_error", "message": "the mock failed; see its log"}
+            answer = _FAILED
+        failure = None
         try:
             await self.store.durable()  # nothing is acknowledged before it is committed
         except Exception as exc:
-            status, payload = 503, {"error": "storage_failed", "message": f"the database refused the write: {exc}"}
+            failure = exc
+        status, headers, body = self.finish(answer, failure, scope["method"], scope["path"], started)
+        if not body_done[0] and (b"connection", b"close") not in headers:
+            headers.insert(-1, (b"connection", b"close"))  # answered before the body was read: do not read it
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def respond_now(self, method: str, raw_path: bytes, query: bytes, raw_headers: list[tuple[bytes, bytes]],
+                    raw_body: bytes) -> tuple[Route | None, int, Any, list]:
+        """The answer to a request whose body has arrived whole, computed at once (no ASGI cycle). The caller
+        sends it with ``finish`` once ``self.store`` has nothing pending (``Store.when_durable``)."""
+        try:
+            headers = _Headers(raw_headers)
+            try:
+                route, values, grant = self._admit(method, raw_path, headers, query)
+            except _Refused as refused:
+                return refused.answer
+            try:
+                params = route.parse_parameters(values, headers, query)
+                body = None
+                if route.has_body:
+                    body = self._parse_json(route, headers, raw_body)
+                    if body is _ABSENT:  # an optional body left out is not checked against its schema
+                        body = None
+                    else:
+                        route.check_body(body)
+            except RequestProblem as problem:
+                return _problem(route, problem)
+            return self._call(route, params, body, grant, query, raw_path)
+        except Exception:  # a bug, never the caller's fault: still JSON, and logged with its traceback
+            traceback.print_exc(file=sys.stderr)
+            return _FAILED
+
+    def finish(self, answer: tuple[Route | None, int, Any, list], failure: Exception | None, method: str,
+               path: str | bytes, started: float) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The status, headers and body of an answer whose writes are committed (``failure``: the commit
+        failed, so 503 instead), with the request's log entry."""
+        route, status, payload, extra_headers = answer
+        if failure is not None:
+            status, payload = 503, {"error": "storage_failed",
+                                    "message": f"the database refused the write: {failure}"}
+        op_id = route.id if route is not None else None
         if payload is None or status == 204:
             body = b""
             headers = []
@@ -382,65 +458,31 @@ class MockApp:
             body = orjson.dumps(payload)
             headers = list(JSON_HEADERS)
         headers.extend(extra_headers)
-        if not body_done[0] and (b"connection", b"close") not in headers:
-            headers.append((b"connection", b"close"))  # answered before the body was read: do not read it at all
         headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
         if self.log.stream is not None:  # --quiet: not even the entry is made
-            self.log({"method": scope["method"], "path": scope["path"], "status": status, "operationId": op_id,
+            if isinstance(path, bytes):
+                path = _decode_path(path)
+            self.log({"method": method, "path": path, "status": status, "operationId": op_id,
                       "ms": round((time.perf_counter() - started) * 1000, 3)})
+        return status, headers, body
+
+    def takes(self, raw_path: bytes) -> bool:
+        """The request goes to the API (not to the mock's own endpoints)."""
+        base = self.base
+        return raw_path.startswith(base) and (len(raw_path) == len(base) or raw_path[len(base)] in b"/?") \
+            and not self._own_path(raw_path)
 
     async def _handle(self, scope: dict[str, Any], receive: Callable) -> tuple[Route | None, int, Any, list]:
         method = scope["method"]
-        matches, _ = self.table.lookup(scope.get("raw_path") or scope["path"].encode())
-        route = values = None
-        for candidate, vals in matches:
-            if candidate.method == method:
-                route, values = candidate, vals
-                break
-        if route is None:
-            if matches:
-                allowed = sorted({r.method for r, _ in matches})
-                return None, 405, {"error": "method_not_allowed",
-                                   "message": f"{method} is not allowed here; allowed: {', '.join(allowed)}",
-                                   "allowed": allowed}, [(b"allow", ", ".join(allowed).encode())]
-            return None, 404, {"error": "not_found", "message": f"no operation at {method} {scope['path']}"}, []
-
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        query = scope.get("query_string", b"")
         headers = _Headers(scope["headers"])
-
-        # authentication, scope, throttling
-        if self.auth_kind != "oauth2":
-            grant, refusal = self._authenticate_other(headers, scope)
-            if refusal is not None:
-                return route, 401, refusal[0], refusal[1]
-        else:
-            refused = self._authenticate_bearer(headers)
-            if isinstance(refused, tuple):
-                return (route, *refused)
-            grant = refused
-        needed = self.connector.scope_of(route.operation) if self.auth_kind == "oauth2" else None
-        if needed and needed not in grant.scopes:
-            return route, 403, {"error": "insufficient_scope", "message": f"{route.id} needs the scope {needed}",
-                                "scope": needed}, \
-                [(b"www-authenticate", f'Bearer error="insufficient_scope", scope="{needed}"'.encode())]
-        if self.rate_limit:
-            now = time.monotonic()
-            window = self._windows.get(grant.token_hash)
-            if window is None and len(self._windows) > 10_000:  # forget windows that ended
-                self._windows = {k: w for k, w in self._windows.items() if now - w[0] < self.rate_window}
-            if window is None or now - window[0] >= self.rate_window:
-                window = self._windows[grant.token_hash] = [now, 0]
-            if window[1] >= self.rate_limit:
-                retry = max(1, math.ceil(window[0] + self.rate_window - now))
-                return route, 429, {"error": "too_many_requests",
-                                    "message": f"{self.rate_limit} calls per connection per "
-                                               f"{self.rate_window:g} seconds; retry in {retry} s",
-                                    "retryAfter": retry}, [(b"retry-after", str(retry).encode())]
-            window[1] += 1
-
         try:
-            params = route.parse_parameters(values, headers, scope.get("query_string", b""))
+            route, values, grant = self._admit(method, raw_path, headers, query)
+        except _Refused as refused:
+            return refused.answer
+        try:
+            params = route.parse_parameters(values, headers, query)
             body = None
             if route.has_body:
                 body = await self._read_json(route, headers, receive)
@@ -451,18 +493,69 @@ class MockApp:
             elif method in ("POST", "PUT", "PATCH"):
                 await self._drain(receive)
         except RequestProblem as problem:
-            return route, problem.status, {"error": problem.code, "message": str(problem),
-                                           "operationId": route.id, "problems": problem.problems}, []
+            return _problem(route, problem)
         except _TooLarge as exc:
             return route, 413, {"error": "payload_too_large",
                                 "message": f"the body is larger than {exc.limit} bytes"}, [(b"connection", b"close")]
+        return self._call(route, params, body, grant, query, raw_path)
 
+    def _admit(self, method: str, raw_path: bytes, headers: "_Headers", query: bytes) -> tuple[Route, Any, Grant]:
+        """The route, its path values and the caller's grant; raises ``_Refused`` with the answer (404, 405,
+        401, 403, 429) when the request goes no further."""
+        matches, _ = self.table.lookup(raw_path)
+        route = values = None
+        for candidate, vals in matches:
+            if candidate.method == method:
+                route, values = candidate, vals
+                break
+        if route is None:
+            if matches:
+                allowed = sorted({r.method for r, _ in matches})
+                raise _Refused(None, 405, {"error": "method_not_allowed",
+                                           "message": f"{method} is not allowed here; allowed: {', '.join(allowed)}",
+                                           "allowed": allowed}, [(b"allow", ", ".join(allowed).encode())])
+            raise _Refused(None, 404, {"error": "not_found",
+                                       "message": f"no operation at {method} {_decode_path(raw_path)}"}, [])
+
+        # authentication, scope, throttling
+        if self.auth_kind != "oauth2":
+            grant, refusal = self._authenticate_other(headers, query)
+            if refusal is not None:
+                raise _Refused(route, 401, refusal[0], refusal[1])
+        else:
+            refused = self._authenticate_bearer(headers)
+            if isinstance(refused, tuple):
+                raise _Refused(route, *refused)
+            grant = refused
+        needed = self.connector.scope_of(route.operation) if self.auth_kind == "oauth2" else None
+        if needed and needed not in grant.scopes:
+            raise _Refused(route, 403, {"error": "insufficient_scope", "message": f"{route.id} needs the scope {needed}",
+                                        "scope": needed},
+                           [(b"www-authenticate", f'Bearer error="insufficient_scope", scope="{needed}"'.encode())])
+        if self.rate_limit:
+            now = time.monotonic()
+            window = self._windows.get(grant.token_hash)
+            if window is None and len(self._windows) > 10_000:  # forget windows that ended
+                self._windows = {k: w for k, w in self._windows.items() if now - w[0] < self.rate_window}
+            if window is None or now - window[0] >= self.rate_window:
+                window = self._windows[grant.token_hash] = [now, 0]
+            if window[1] >= self.rate_limit:
+                retry = max(1, math.ceil(window[0] + self.rate_window - now))
+                raise _Refused(route, 429, {"error": "too_many_requests",
+                                            "message": f"{self.rate_limit} calls per connection per "
+                                                       f"{self.rate_window:g} seconds; retry in {retry} s",
+                                            "retryAfter": retry}, [(b"retry-after", str(retry).encode())])
+            window[1] += 1
+        return route, values, grant
+
+    def _call(self, route: Route, params: dict[str, Any], body: Any, grant: Grant, query: bytes,
+              raw_path: bytes) -> tuple[Route | None, int, Any, list]:
+        """The operation's handler on checked parameters and body, its answer shaped by the response schema."""
         if route.id in self.unhandled:
             return route, 501, {"error": "not_implemented", "message": f"the mock has no behaviour for {route.id}"}, []
         try:
-            call = Call(route.id, params, body, grant, self.defaults[route.id],
-                        scope.get("query_string", b"").decode("latin-1"),
-                        (scope.get("raw_path") or scope["path"].encode()).decode("latin-1"))
+            call = Call(route.id, params, body, grant, self.defaults[route.id], query.decode("latin-1"),
+                        raw_path.decode("latin-1"))
             result = self.behaviour.handlers[route.id](call)
         except ApiError as exc:
             return route, exc.status, {**exc.body(), "operationId": route.id}, []
@@ -491,7 +584,7 @@ class MockApp:
                 [(b"www-authenticate", b'Bearer realm="connector mock", error="invalid_token"')]
         return grant
 
-    def _authenticate_other(self, headers: "_Headers", scope: dict[str, Any]) -> tuple[Any, Any]:
+    def _authenticate_other(self, headers: "_Headers", query: bytes) -> tuple[Any, Any]:
         """API key, basic or no authentication, as the model declares: (grant, None) or (None, refusal)."""
         security = self.connector.security
         if self.auth_kind == "none":
@@ -502,9 +595,7 @@ class MockApp:
                 return known, None
         if self.auth_kind == "apiKey":
             if security.location == "query":
-                from urllib.parse import parse_qs
-
-                given = (parse_qs(scope.get("query_string", b"").decode("latin-1")).get(security.name) or [""])[0]
+                given = query_pairs(query).get(security.name, "")
             else:
                 given = headers.get(security.name.lower(), "")
             if not given or not secrets.compare_digest(given.encode(), self.settings.api_key.encode()):
@@ -528,13 +619,16 @@ class MockApp:
             self._accepted[auth] = grant
         return grant, None
 
-    async def _read_json(self, route: Route, headers: dict[str, str], receive: Callable) -> Any:
+    async def _read_json(self, route: Route, headers: "_Headers", receive: Callable) -> Any:
         limit = self.settings.max_body
         declared = headers.get("content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > limit:
             raise _TooLarge(limit)
+        return self._parse_json(route, headers, await self._body(receive, limit))
+
+    @staticmethod
+    def _parse_json(route: Route, headers: "_Headers", raw: bytes) -> Any:
         ctype = headers.get("content-type", "application/json").split(";")[0].strip().lower()
-        raw = await self._body(receive, limit)
         if ctype and ctype != "application/json" and not ctype.endswith("+json"):
             raise RequestProblem([{"in": "body", "pointer": "", "reason": f"content type {ctype!r} is not "
                                    "supported; send application/json"}], 415, "unsupported_media_type")
@@ -695,3 +789,28 @@ def _body_defaults(route: Route, resolve: Callable[[str], dict[str, Any]]) -> di
             return {k: v["default"] for k, v in (schema.get("properties") or {}).items()
                     if isinstance(v, dict) and "default" in v}
     return {}
+
+
+class _Refused(Exception):
+    """A request that goes no further than ``MockApp._admit``: ``answer`` is (route, status, payload, headers)."""
+
+    def __init__(self, route: Route | None, status: int, payload: Any, headers: list):
+        self.answer = (route, status, payload, headers)
+
+
+_FAILED = (None, 500, {"error": "internal_error", "message": "the mock failed; see its log"}, [])
+
+
+def _problem(route: Route, problem: RequestProblem) -> tuple[Route, int, Any, list]:
+    return route, problem.status, {"error": problem.code, "message": str(problem), "operationId": route.id,
+                                   "problems": problem.problems}, []
+
+
+def _decode_path(raw_path: bytes) -> str:
+    """The path as ASGI's ``scope["path"]`` spells it (percent-decoded)."""
+    path = raw_path.split(b"?", 1)[0].decode("latin-1")
+    if "%" in path:
+        from urllib.parse import unquote
+
+        path = unquote(path)
+    return path

@@ -141,7 +141,7 @@ def serve(settings: Settings, model: Path | None = None, folder: Path | None = N
     config = uvicorn.Config(app, host=settings.host, port=settings.port, loop="uvloop",
                             http=protocol_class(settings.header_timeout),
                             lifespan="on", access_log=False, log_level="warning", timeout_graceful_shutdown=10,
-                            server_header=False)
+                            server_header=False, proxy_headers=False)  # no proxy in front: its headers are not trusted
     server = uvicorn.Server(config)
     try:
         server.run()

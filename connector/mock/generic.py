@@ -125,13 +125,21 @@ def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -
     return None
 
 
+TYPES = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "array": (list,),
+         "object": (dict,)}  # a JSON schema type -> the Python types of its values (a bool is no number)
+
+
 def _is_type(value: Any, kind: Any) -> bool:
-    if kind is None:
-        return True
-    return {"string": isinstance(value, str), "boolean": isinstance(value, bool),
-            "integer": isinstance(value, int) and not isinstance(value, bool),
-            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
-            "array": isinstance(value, list), "object": isinstance(value, dict)}.get(kind, True)
+    types = TYPES.get(kind)
+    return types is None or (isinstance(value, types) and (value.__class__ is not bool or kind == "boolean"))
+
+
+def dumps(data: Any) -> str:
+    """A record as stored (JSON text); orjson where it can (its output is what json.dumps would write)."""
+    try:
+        return orjson.dumps(data).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # an integer beyond 64 bits, a non-string key...
+        return json.dumps(data, ensure_ascii=False)
 
 
 def _over(example: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
@@ -363,16 +371,11 @@ class Generic:
         return rid
 
     def _write(self, collection: str, rid: str, data: dict[str, Any]) -> None:
-        import time
-
-        with self.store.tx() as c:
-            created = c.execute("SELECT created FROM records WHERE collection = ? AND id = ?",
-                                (collection, rid)).fetchone()
-            if created is None:  # strictly increasing: a polling trigger's state is the last creation time seen
-                self._last_created = max(time.time(), self._last_created + 1e-6)
-            c.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-                      (collection, rid, json.dumps(data, ensure_ascii=False),
-                       created[0] if created else self._last_created))
+        # one statement, so one unit of writes without a savepoint; a record written again keeps its creation
+        # time, a new one gets the next (strictly increasing: a polling trigger's state is the last one seen)
+        self._last_created = max(time.time(), self._last_created + 1e-6)
+        self.store.write("INSERT INTO records VALUES (?, ?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET "
+                         "data = excluded.data", collection, rid, dumps(data), self._last_created)
 
     def _answer(self, call: Call, record: dict[str, Any], scope: dict[str, Any] | None = None) -> Any:
         """The record over the response schema's example (so required fields the request did not carry are
@@ -406,13 +409,13 @@ class Generic:
         if isinstance(example, dict):
             for key, value in example.items():
                 if isinstance(value, list):
-                    template = value[0] if value and isinstance(value[0], dict) else {}
+                    template = lower(value[0]) if value and isinstance(value[0], dict) else {}
                     return {**self._lower_example(call.operation_id),
-                            str(key).lower(): [_over(lower(template), item) for item in items]}
+                            str(key).lower(): [_over(template, item) for item in items]}
             return lower(rows[-1]) if rows else self._lower_example(call.operation_id)
         if isinstance(example, list):
-            template = example[0] if example and isinstance(example[0], dict) else {}
-            return [_over(lower(template), item) for item in items]
+            template = lower(example[0]) if example and isinstance(example[0], dict) else {}
+            return [_over(template, item) for item in items]
         return items if example is None or not rows else example
 
     def _sample(self, call: Call) -> Any:

@@ -94,8 +94,7 @@ class Route:
                 problems.append({"in": "path", "name": name, "reason": str(exc)})
         _take("header", self.headers, headers, out, problems)
         if self.queries:
-            pairs = dict(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)) if query else {}
-            _take("query", self.queries, pairs, out, problems)
+            _take("query", self.queries, query_pairs(query), out, problems)
         if problems:
             raise RequestProblem(problems)
         return out
@@ -106,6 +105,21 @@ class Route:
         found = self.body_check(body)
         if found:
             raise RequestProblem([{"in": "body", "pointer": pointer(p), "reason": r} for p, r in found[:20]])
+
+
+_QUERIES: dict[bytes, dict[str, str]] = {}
+
+
+def query_pairs(query: bytes) -> dict[str, str]:
+    """A query string's parameters (a name given twice: its last value), not to be changed by the caller:
+    the same query string again is answered from memory (dropdowns and polling ask the same each time)."""
+    found = _QUERIES.get(query)
+    if found is None:
+        found = dict(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)) if query else {}
+        if len(_QUERIES) >= 1024:
+            _QUERIES.clear()
+        _QUERIES[query] = found
+    return found
 
 
 class RouteTable:

@@ -22,7 +22,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import yaml
 
@@ -100,7 +100,7 @@ class Store:
         self._open = False  # a group-commit transaction is open
         self.version = 0  # counts units of writes (``tx``): a cache of reads is valid while it is unchanged
         self._commit_scheduled = False
-        self._waiters: list[asyncio.Future] = []
+        self._waiters: list[Any] = []  # futures (``durable``) and callbacks (``when_durable``) of the open commit
         self._checkpointer: threading.Thread | None = None
 
     # -- transactions ----------------------------------------------------------------------------------
@@ -135,6 +135,20 @@ class Store:
             self._depth = 0
             self._schedule_commit()
 
+    def write(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        """One statement as one unit of writes (``tx``). A statement is atomic by itself, so it needs no
+        savepoint: it commits with the units around it, or fails alone."""
+        if self._depth:
+            return self.conn.execute(sql, args)
+        self.version += 1
+        if not self._open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._open = True
+        try:
+            return self.conn.execute(sql, args)
+        finally:
+            self._schedule_commit()
+
     def _schedule_commit(self) -> None:
         if self._commit_scheduled:
             return
@@ -160,14 +174,23 @@ class Store:
                 pass
             self.version += 1  # the rolled-back writes were visible to readers before
             self._open = False
-            for w in waiters:
-                if not w.done():
-                    w.set_exception(exc)
+            _release(waiters, exc)
             return
         self._open = False
-        for w in waiters:
-            if not w.done():
-                w.set_result(None)
+        _release(waiters, None)
+
+    @property
+    def pending(self) -> bool:
+        """Writes are waiting for their commit."""
+        return self._open
+
+    def when_durable(self, callback: "Callable[[Exception | None], None]") -> None:
+        """Call ``callback(None)`` once every write made so far is committed, ``callback(error)`` if the
+        commit fails; at once when nothing is pending. (``durable`` for a caller that is not a coroutine.)"""
+        if not self._open:
+            callback(None)
+        else:
+            self._waiters.append(callback)
 
     async def durable(self) -> None:
         """Return once every write made so far is committed (at once when nothing is pending)."""
@@ -250,6 +273,20 @@ class Store:
             c.execute("INSERT OR REPLACE INTO meta VALUES ('fixture', ?)", (fingerprint,))
             c.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         return True
+
+
+def _release(waiters: list[Any], exc: Exception | None) -> None:
+    for w in waiters:
+        if isinstance(w, asyncio.Future):
+            if not w.done():
+                w.set_result(None) if exc is None else w.set_exception(exc)
+            continue
+        try:
+            w(exc)
+        except Exception:  # one waiter's failure (a closed connection) never stops the others
+            import traceback
+
+            traceback.print_exc()
 
 
 def load_fixture(path: Path, state: "State") -> tuple[dict[str, Any], str]:
