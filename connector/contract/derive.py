@@ -136,7 +136,8 @@ def seed_records(folder: ConnectorFolder, make: Callable[[dict[str, Any]], Any]
     """The records a run against the mock starts with (the mock's ``--seed`` fixture: collection path ->
     objects), and the memory of them:
 
-    - for each collection a visible operation reads, updates or deletes by id (used when no operation
+    - for each collection a visible operation reads, updates or deletes by id (not a GET answering the list
+      its last path parameter selects, ``lists_records_at``) (used when no operation
       creates one, or the create's id cannot be found): one record, id ``contract-1`` (``1`` for a numeric
       id), under the collection path its scope parameters make (a record nested under another seeded one:
       that one's id; else a value ``make`` makes from the parameter's schema);
@@ -150,8 +151,8 @@ def seed_records(folder: ConnectorFolder, make: Callable[[dict[str, Any]], Any]
     records: dict[str, list[dict]] = {}
     for op in sorted(ops, key=lambda o: o.path.count("/")):
         shape = Shape.of(op)
-        if not shape.record or shape.prefix in memory.records:
-            continue
+        if not shape.record or shape.prefix in memory.records or lists_records_at(folder, op):
+            continue  # (a GET answering a list reads no record: see lists_records_at)
         scope = memory.path_values(shape.prefix)
         segments = shape.prefix.split("/")
         for segment in segments:
@@ -171,10 +172,12 @@ def seed_records(folder: ConnectorFolder, make: Callable[[dict[str, Any]], Any]
 
 
 def lists_records_at(folder: ConnectorFolder, op: OperationSpec) -> bool:
-    """Does a GET on a path ending in a parameter answer a list (``GET /events/{organisationId}``), which
-    ``connector mock`` serves as the sub-collection that parameter selects (``swaggerdoc.lists_records``)?"""
+    """Is ``op``'s path one ending in a parameter whose GET answers a list (``GET /events/{organisationId}``),
+    which ``connector mock`` serves as the sub-collection that parameter selects (``swaggerdoc.lists_records``;
+    a POST there creates in it)?"""
     if op.method != "GET":
-        return False
+        get = next((o for o in folder.operations.values() if o.method == "GET" and o.path == op.path), None)
+        return op.method == "POST" and get is not None and lists_records_at(folder, get)
     responses = op.data.get("responses") or {}
     status = next((c for c in map(str, responses) if c.isdigit() and c.startswith("2")), None)  # as the mock
     schema = _resolve(folder, (_resolve(folder, responses.get(status)) if status else {}).get("schema"))

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from .client import PICK, Answer, PlatformClient, Subscription
-from .derive import (CREATE, Made, Memory, Shape, id_field, ordered, phase,
+from .derive import (CREATE, Made, Memory, Shape, id_field, lists_records_at, ordered, phase,
                      record_id)
 from .dropdowns import Dropdown, Option
 from .folder import ConnectorFolder, ContractFailure, OperationSpec
@@ -215,6 +215,9 @@ def derived_action(memory: Memory) -> ScenarioFn:
         op, shape, kind = s.op, Shape.of(s.op), phase(s.op)
         with_dropdown = {dd.target[0] for dd in s.client.dropdowns(op.id) if len(dd.target) == 1}
         given = {k: v for k, v in memory.path_values(op.path).items() if k not in with_dropdown}
+        listing = shape.record and lists_records_at(s.folder, op)
+        if listing:  # its last parameter selects a list (a parent, a page), not a record of the collection
+            given.pop(shape.id_param, None)
         made_id = None
         if kind == CREATE:
             found = id_field(s.folder, op)
@@ -230,7 +233,7 @@ def derived_action(memory: Memory) -> ScenarioFn:
                 scope = {str(p.get("name")): answer.values.get(p.get("name")) for p in op.parameters
                          if p.get("in") == "path"}
                 memory.records[shape.prefix] = Made(rid, scope, op.id)
-        made = memory.records.get(shape.prefix) if shape.record else None
+        made = memory.records.get(shape.prefix) if shape.record and not listing else None
         which = "" if made is None else " (a seeded record)" if made.by == "seeded" else f" (the record {made.by} made)"
         s.note(f"{answer.status} as declared{which}")
     return run

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from connector.cli import main
-from connector.contract.derive import Memory, Made, Shape, ordered, phase, seed_records, CREATE, READ, UPDATE
+from connector.contract.derive import (Memory, Made, Shape, lists_records_at, ordered, phase, seed_records,
+                                      CREATE, READ, UPDATE)
 from connector.contract.folder import ConnectorFolder
 from connector.contract.fuzz import FuzzAuth, _configure
 
@@ -193,12 +194,17 @@ def test_a_dropdown_whose_helper_lists_under_a_path_parameter_is_seeded_and_fill
     result = CliRunner().invoke(main, ["build", "--model", str(EVENTS), "--out", str(out), "--profile", "mock",
                                        "--mock-url", "http://127.0.0.1:9"])
     assert result.exit_code == 0, result.output
-    records, _ = seed_records(ConnectorFolder.load(out), lambda schema: "x")
+    folder = ConnectorFolder.load(out)
+    assert lists_records_at(folder, folder.operation("ListEvents"))
+    assert not lists_records_at(folder, folder.operation("GetOrganisation"))
+    records, _ = seed_records(folder, lambda schema: "x")
     organisation = records["/organisations"][0]["id"]
     assert records[f"/events/{organisation}"] == [{"id": "contract-1-option", "title": "Contract option"}]
+    assert "/events" not in records  # ListEvents reads no record by id: none seeded for it
 
     result = contract("--model", str(EVENTS), "--max-examples", "3")
     assert result.exit_code == 0, result.output
     notes = {line.split()[1]: line for line in result.output.splitlines() if line.startswith("PASS")}
     assert "3 calls" in notes["IssueCredential"]  # both dropdowns opened, then the action
+    assert notes["ListEvents"].endswith("200 as declared")  # its organisation is not an event the run made
     assert re.search(r"schemathesis .* 0 failures, 0 errors", result.output)

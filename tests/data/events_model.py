@@ -43,7 +43,7 @@ AddEvent = Operation(
     responses=(Response(status="201", description="Created.", schema=EVENT),))
 ListEvents = Operation(
     id="ListEvents", method="GET", path="/events/{organisationId}", summary="List events",
-    description="Lists the events of one organisation.", visibility="internal",
+    description="Lists the events of one organisation.",
     parameters=(ORGANISATION_ID,),
     responses=(Response(status="200", description="The organisation's events.", schema=object_schema(
         string("message", label="Message", description="What happened."),
