@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import connector.smartdialog.plugins  # noqa: F401  (registers SmartDialog's scenario pack, as the CLI does)
 from connector.contract.client import PlatformClient
 from connector.contract.folder import ConnectorFolder, ContractFailure
 from connector.contract.mockproc import MockServer
