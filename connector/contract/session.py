@@ -145,7 +145,10 @@ def run_contract(options: Options, echo: Callable[[str], None] = print) -> Repor
             auth = make_auth(folder, options, mock, receiver)
         except ContractFailure as exc:
             raise UsageError(f"cannot sign in as the connector declares: {exc}") from None
-        transport = transport_for(folder, DirectTransport())
+        try:
+            transport = transport_for(folder, DirectTransport())
+        except ContractFailure as exc:  # a script.csx that does not compile: the folder's, reported as such
+            raise ConnectorError(str(exc)) from None
         client = PlatformClient(folder, transport, auth=auth, retry=options.retry, base_url=base_url,
                                 receiver=receiver)
         stack.callback(client.close)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import connector.smartdialog.plugins  # noqa: F401  (registers SmartDialog's scenario pack, as the CLI does)
 from connector.contract.client import PlatformClient
 from connector.contract.folder import ConnectorFolder, ContractFailure
 from connector.contract.mockproc import MockServer
@@ -268,3 +269,14 @@ def test_connector_contract_against_a_real_account():
                            os.environ["CONNECTOR_CONTRACT_BASE_URL"]], capture_output=True, text=True, cwd=ROOT,
                           timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_script_that_does_not_compile_is_reported_without_a_traceback(built, tmp_path):
+    def edit(text):
+        return text.replace("public class Script", "public class Script { int broken = ; }\npublic class Unused", 1)
+    folder = broken_copy(built, tmp_path / "c", script=edit)
+    run = subprocess.run([*CONNECTOR, "contract", str(folder), "--no-schemathesis"], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "Error: script.csx" in run.stderr and "does not compile" in run.stderr
