@@ -385,7 +385,8 @@ class MockApp:
     # Two ways in, one behaviour: ``api`` (ASGI: the body read as the checks before it allow) and, for a plain
     # request whose body has already arrived, ``respond_now`` + ``finish`` called by the mock's HTTP protocol
     # without an ASGI cycle (connector/mock/protocol.py). Both run ``_admit`` (route, authentication, scope,
-    # throttling), ``_parse_json`` and ``_call`` (parameters, body, handler, shaping), and ``_render``.
+    # throttling, parameters), ``_parse_json`` and ``_checked`` (the body), ``_call`` (handler, shaping) and
+    # ``finish`` (status, headers, body, log entry).
     async def api(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         started = time.perf_counter()
         body_done = [not _has_body(scope["headers"])]
@@ -418,18 +419,10 @@ class MockApp:
         try:
             headers = _Headers(raw_headers)
             try:
-                route, values, grant = self._admit(method, raw_path, headers, query)
+                route, params, grant = self._admit(method, raw_path, headers, query)
+                body = self._checked(route, self._parse_json(route, headers, raw_body)) if route.has_body else None
             except _Refused as refused:
                 return refused.answer
-            try:
-                params = route.parse_parameters(values, headers, query)
-                body = None
-                if route.has_body:
-                    body = self._parse_json(route, headers, raw_body)
-                    if body is _ABSENT:  # an optional body left out is not checked against its schema
-                        body = None
-                    else:
-                        route.check_body(body)
             except RequestProblem as problem:
                 return _problem(route, problem)
             return self._call(route, params, body, grant, query, raw_path)
@@ -478,20 +471,14 @@ class MockApp:
         query = scope.get("query_string", b"")
         headers = _Headers(scope["headers"])
         try:
-            route, values, grant = self._admit(method, raw_path, headers, query)
-        except _Refused as refused:
-            return refused.answer
-        try:
-            params = route.parse_parameters(values, headers, query)
+            route, params, grant = self._admit(method, raw_path, headers, query)
             body = None
             if route.has_body:
-                body = await self._read_json(route, headers, receive)
-                if body is _ABSENT:  # an optional body left out is not checked against its schema
-                    body = None
-                else:
-                    route.check_body(body)
+                body = self._checked(route, await self._read_json(route, headers, receive))
             elif method in ("POST", "PUT", "PATCH"):
                 await self._drain(receive)
+        except _Refused as refused:
+            return refused.answer
         except RequestProblem as problem:
             return _problem(route, problem)
         except _TooLarge as exc:
@@ -499,9 +486,19 @@ class MockApp:
                                 "message": f"the body is larger than {exc.limit} bytes"}, [(b"connection", b"close")]
         return self._call(route, params, body, grant, query, raw_path)
 
-    def _admit(self, method: str, raw_path: bytes, headers: "_Headers", query: bytes) -> tuple[Route, Any, Grant]:
-        """The route, its path values and the caller's grant; raises ``_Refused`` with the answer (404, 405,
-        401, 403, 429) when the request goes no further."""
+    @staticmethod
+    def _checked(route: Route, body: Any) -> Any:
+        """A request body checked against the operation's schema; None for an optional body left out (which is
+        not checked)."""
+        if body is _ABSENT:
+            return None
+        route.check_body(body)
+        return body
+
+    def _admit(self, method: str, raw_path: bytes, headers: "_Headers", query: bytes
+               ) -> tuple[Route, dict[str, Any], Grant]:
+        """The route, its typed non-body parameters and the caller's grant; raises ``_Refused`` with the answer
+        (404, 405, 401, 403, 429; 400 for a parameter) when the request goes no further."""
         matches, _ = self.table.lookup(raw_path)
         route = values = None
         for candidate, vals in matches:
@@ -546,7 +543,10 @@ class MockApp:
                                                        f"{self.rate_window:g} seconds; retry in {retry} s",
                                             "retryAfter": retry}, [(b"retry-after", str(retry).encode())])
             window[1] += 1
-        return route, values, grant
+        try:
+            return route, route.parse_parameters(values, headers, query), grant
+        except RequestProblem as problem:
+            raise _Refused(*_problem(route, problem)) from None
 
     def _call(self, route: Route, params: dict[str, Any], body: Any, grant: Grant, query: bytes,
               raw_path: bytes) -> tuple[Route | None, int, Any, list]:
