@@ -141,3 +141,23 @@ def test_a_large_body_is_read_only_after_the_request_passed_authentication(tmp_p
         assert [a[0] for a in answers] == [201, 201] and len(json.loads(answers[0][2])["title"]) == 80 * 1024
     finally:
         server.stop()
+
+
+def test_an_answer_json_cannot_hold_is_a_json_500_not_a_hung_connection(tmp_path, capsys):
+    """``finish`` runs in the commit's callback on the direct path, where an exception would leave the client
+    waiting: a behaviour's answer that does not serialize becomes the mock's JSON 500 (its traceback logged)."""
+    import time
+
+    from connector.mock.app import MockApp
+    from connector.mock.config import Settings
+    from connector.model import load_model
+
+    app = MockApp(Settings(db=str(tmp_path / "unit.db"), quiet=True), load_model(model_file(tmp_path, "none")))
+    try:
+        status, headers, body = app.finish((None, 200, {"when": object()}, [(b"x-extra", b"1")]), None, "GET",
+                                           b"/v1/items", time.perf_counter())
+    finally:
+        app.store.close()
+    assert status == 500 and json.loads(body)["error"] == "internal_error"
+    assert (b"x-extra", b"1") not in headers and (b"content-length", str(len(body)).encode()) in headers
+    assert "TypeError" in capsys.readouterr().err
