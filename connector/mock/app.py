@@ -34,10 +34,10 @@ from .behaviour import ApiError, Call
 from .config import Settings
 from .jobs import JobRunner
 from .oauth import AuthorizationServer, Grant
-from .generic import TYPES, Generic, GenericPlugin, schema_example
+from .generic import Generic, GenericPlugin, schema_example
 from .plugin import MockPlugin, plugin_for
 from .routes import RequestProblem, Route, RouteTable, query_pairs
-from .validation import MAX_JSON_DEPTH
+from .validation import JSON_TYPES, MAX_JSON_DEPTH
 from .store import Store
 
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
@@ -166,7 +166,7 @@ def _shape(schema: dict[str, Any] | None, resolve: Callable[[str], dict[str, Any
         # schema's example instead, so the answer follows the schema it is declared with
         fallback = schema_example(schema, resolve)
         if fallback is not None:
-            return _SCALAR, (TYPES[kind], kind == "boolean"), fallback
+            return _SCALAR, (JSON_TYPES[kind], kind == "boolean"), fallback
     return _SAME, None, None
 
 

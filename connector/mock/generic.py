@@ -32,6 +32,7 @@ from .behaviour import ApiError, Call, lower, new_id
 from .config import Settings
 from .jobs import JobRunner
 from .store import Store, hash_password
+from .validation import is_json_type
 from ..swaggerdoc import RECORD_ID_FIELDS, lists_records
 
 FIXTURE = Path(__file__).with_name("generic_fixture.yaml")
@@ -101,7 +102,7 @@ def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -
     if schema.get("enum"):
         # the first value of the declared type (real swaggers have e.g. a boolean with enum ["true", "false"],
         # which no value satisfies: then none, and an object leaves the property out)
-        return next((v for v in schema["enum"] if _is_type(v, kind)), None)
+        return next((v for v in schema["enum"] if is_json_type(v, kind)), None)
     if kind == "object":
         out = {}
         for name, sub in (schema.get("properties") or {}).items():
@@ -123,15 +124,6 @@ def schema_example(schema: Any, resolve: Callable[[str], Any], depth: int = 0) -
         return {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "uuid": "00000000-0000-4000-8000-000000000000",
                 "email": "someone@example.com", "uri": "https://example.com/"}.get(fmt, "string")
     return None
-
-
-TYPES = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "array": (list,),
-         "object": (dict,)}  # a JSON schema type -> the Python types of its values (a bool is no number)
-
-
-def _is_type(value: Any, kind: Any) -> bool:
-    types = TYPES.get(kind)
-    return types is None or (isinstance(value, types) and (value.__class__ is not bool or kind == "boolean"))
 
 
 def dumps(data: Any) -> str:
@@ -157,7 +149,7 @@ def _over(example: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     for k, v in example.items():
         if k not in record or v is None:
             continue
-        if isinstance(v, (bool, int, float, str)) and not _is_type(merged[k], _kind(v)):
+        if isinstance(v, (bool, int, float, str)) and not is_json_type(merged[k], _kind(v)):
             merged[k] = _coerce(merged[k], v)
         elif isinstance(v, (dict, list)) and not isinstance(merged[k], type(v)):
             merged[k] = v  # an object or array the request gave as something else

@@ -33,7 +33,6 @@ DEFAULT_HEADER_TIMEOUT = 5.0
 BAD_REQUEST = ("the request is not valid HTTP/1.1: its method, request line, path or a header is malformed "
                "(bytes outside ASCII in the path must be percent-encoded)")
 
-_REASONS = {400: b"Bad Request", 408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 
 
 class _HeadProblem(Exception):
@@ -189,15 +188,7 @@ class MockHttpProtocol(HttpToolsProtocol):
         cycle.response_complete = True
         if self.transport.is_closing():  # the client went away while the write was committed
             return
-        content = [STATUS_LINE[status]]
-        for name, value in self.server_state.default_headers:
-            content.extend((name, b": ", value, b"\r\n"))
-        for name, value in headers:
-            content.extend((name, b": ", value, b"\r\n"))
-        if not cycle.keep_alive:
-            content.append(b"connection: close\r\n")
-        content.extend((b"\r\n", body))
-        self.transport.write(b"".join(content))
+        self.transport.write(self._response(status, headers, body, close=not cycle.keep_alive))
         if not cycle.keep_alive:
             self.transport.close()
         self.on_response_complete()
@@ -210,14 +201,22 @@ class MockHttpProtocol(HttpToolsProtocol):
 
     def _answer(self, status: int, code: str, message: str) -> None:
         self._disarm()
-        body = orjson.dumps({"error": code, "message": message})
-        head = [b"HTTP/1.1 %d %s\r\n" % (status, _REASONS.get(status, b"Error"))]
-        for name, value in self.server_state.default_headers:
-            head.append(name + b": " + value + b"\r\n")
-        head.append(b"content-type: application/json; charset=utf-8\r\ncontent-length: %d\r\n"
-                    b"connection: close\r\n\r\n" % len(body))
-        self.transport.write(b"".join(head) + body)
+        self.transport.write(self._response(status, [(b"content-type", b"application/json; charset=utf-8")],
+                                            orjson.dumps({"error": code, "message": message}), close=True))
         self.transport.close()
+
+    def _response(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, close: bool) -> bytes:
+        """An answer's bytes: status line, the server's default headers (date), ``headers``, a content-length
+        when ``headers`` carry none, ``connection: close`` when asked, then the body."""
+        content = [STATUS_LINE[status]]
+        for name, value in (*self.server_state.default_headers, *headers):
+            content.extend((name, b": ", value, b"\r\n"))
+        if not any(name == b"content-length" for name, _ in headers):
+            content.append(b"content-length: %d\r\n" % len(body))
+        if close:
+            content.append(b"connection: close\r\n")
+        content.extend((b"\r\n", body))
+        return b"".join(content)
 
 
 class _NoEvent:

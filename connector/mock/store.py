@@ -117,10 +117,7 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.version += 1  # readers that cache (the generic mock's record reads) start again
-        if not self._open:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._open = True
+        self._open_unit()
         self.conn.execute("SAVEPOINT unit")
         self._depth = 1
         try:
@@ -140,14 +137,18 @@ class Store:
         savepoint: it commits with the units around it, or fails alone."""
         if self._depth:
             return self.conn.execute(sql, args)
-        self.version += 1
-        if not self._open:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._open = True
+        self._open_unit()
         try:
             return self.conn.execute(sql, args)
         finally:
             self._schedule_commit()
+
+    def _open_unit(self) -> None:
+        """A unit of writes begins: cached reads start again, and the group's transaction opens if needed."""
+        self.version += 1  # readers that cache (the generic mock's record reads) start again
+        if not self._open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._open = True
 
     def _schedule_commit(self) -> None:
         if self._commit_scheduled:

@@ -33,15 +33,27 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT_RANGES = {"int32": (-(2 ** 31), 2 ** 31 - 1), "int64": (-(2 ** 63), 2 ** 63 - 1)}
 
 
-_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "null": lambda v: v is None,
-}
+# a JSON schema type -> the Python types of its values (a bool is no integer or number); the mock's answers are
+# checked and shaped with the same table (generic.py, app.py)
+JSON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "boolean": (bool,), "integer": (int,),
+                                           "number": (int, float), "array": (list,), "object": (dict,)}
+
+
+def is_json_type(value: Any, kind: Any) -> bool:
+    """``value`` is of the JSON schema type ``kind`` (true for no type or one not listed)."""
+    types = JSON_TYPES.get(kind)
+    return types is None or (isinstance(value, types) and (value.__class__ is not bool or kind == "boolean"))
+
+
+def _type_test(kind: str) -> Callable[[Any], bool]:
+    types = JSON_TYPES[kind]
+    if kind == "boolean":
+        return lambda v: isinstance(v, bool)
+    return lambda v: isinstance(v, types) and v.__class__ is not bool
+
+
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {**{kind: _type_test(kind) for kind in JSON_TYPES},
+                                                 "null": lambda v: v is None}
 
 
 def _valid_date_time(v: str) -> bool:

@@ -27,6 +27,21 @@ ALL_SCOPES = SD.security.scope
 BASE = SD.base_path
 
 
+@pytest.fixture
+def start_mock(tmp_path):
+    """Start ``connector mock`` with these arguments and its database in the test's folder; every server
+    started is stopped after the test."""
+    servers: list[MockServer] = []
+
+    def start(db: str, *args: str) -> MockServer:
+        server = MockServer(tmp_path / db, *args).start()
+        servers.append(server)
+        return server
+    yield start
+    for server in servers:
+        server.stop()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -13,14 +13,11 @@ import httpx
 import pytest
 
 from .test_generic import model_file
-from .conftest import MockServer
 
 
 @pytest.fixture
-def items(tmp_path):
-    server = MockServer(tmp_path / "items.db", "--model", str(model_file(tmp_path, "none"))).start()
-    yield server
-    server.stop()
+def items(start_mock, tmp_path):
+    return start_mock("items.db", "--model", str(model_file(tmp_path, "none")))
 
 
 def read_answers(s: socket.socket, count: int) -> list[tuple[int, dict[str, str], bytes]]:
@@ -122,25 +119,22 @@ def test_a_client_that_leaves_while_its_write_commits_does_not_stop_the_server(i
     assert "Traceback" not in items.stderr_text()
 
 
-def test_a_large_body_is_read_only_after_the_request_passed_authentication(tmp_path):
+def test_a_large_body_is_read_only_after_the_request_passed_authentication(start_mock, tmp_path):
     """Up to 64 KiB a body comes with the request (answered directly); a larger one takes the ASGI way, where a
     request refused before its body (401 here) is answered without reading it, and the connection closed."""
-    server = MockServer(tmp_path / "key.db", "--model", str(model_file(tmp_path, "header")), "--api-key", "k-1").start()
-    try:
-        big, small = {"id": "big-1", "title": "x" * (80 * 1024)}, {"id": "small-1", "title": "small"}
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
-            s.sendall(post("/v1/items", small))
-            (refused_small,) = read_answers(s, 1)
-            s.sendall(post("/v1/items", big))
-            (refused_big,) = read_answers(s, 1)
-        assert refused_small[0] == refused_big[0] == 401
-        assert "connection" not in refused_small[1] and refused_big[1]["connection"] == "close"
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
-            s.sendall(post("/v1/items", big, "X-Key: k-1\r\n") + post("/v1/items", small, "X-Key: k-1\r\n"))
-            answers = read_answers(s, 2)
-        assert [a[0] for a in answers] == [201, 201] and len(json.loads(answers[0][2])["title"]) == 80 * 1024
-    finally:
-        server.stop()
+    server = start_mock("key.db", "--model", str(model_file(tmp_path, "header")), "--api-key", "k-1")
+    big, small = {"id": "big-1", "title": "x" * (80 * 1024)}, {"id": "small-1", "title": "small"}
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(post("/v1/items", small))
+        (refused_small,) = read_answers(s, 1)
+        s.sendall(post("/v1/items", big))
+        (refused_big,) = read_answers(s, 1)
+    assert refused_small[0] == refused_big[0] == 401
+    assert "connection" not in refused_small[1] and refused_big[1]["connection"] == "close"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(post("/v1/items", big, "X-Key: k-1\r\n") + post("/v1/items", small, "X-Key: k-1\r\n"))
+        answers = read_answers(s, 2)
+    assert [a[0] for a in answers] == [201, 201] and len(json.loads(answers[0][2])["title"]) == 80 * 1024
 
 
 def test_an_answer_json_cannot_hold_is_a_json_500_not_a_hung_connection(tmp_path, capsys):

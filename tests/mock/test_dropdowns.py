@@ -14,10 +14,8 @@ MODEL = Path(__file__).resolve().parent.parent / "data" / "tasks_model.py"
 
 
 @pytest.fixture
-def tasks(tmp_path):
-    server = MockServer(tmp_path / "tasks.db", "--model", str(MODEL)).start()
-    yield server
-    server.stop()
+def tasks(start_mock):
+    return start_mock("tasks.db", "--model", str(MODEL))
 
 
 def test_dropdowns_offer_values_from_the_state_that_the_actions_then_accept(tasks):

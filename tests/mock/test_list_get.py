@@ -11,16 +11,13 @@ import pytest
 
 from connector.swaggerdoc import lists_records
 
-from .conftest import MockServer
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "events_model.py"
 
 
 @pytest.fixture
-def events(tmp_path):
-    server = MockServer(tmp_path / "events.db", "--model", str(MODEL)).start()
-    yield server
-    server.stop()
+def events(start_mock):
+    return start_mock("events.db", "--model", str(MODEL))
 
 
 def test_a_list_under_a_parameter_answers_that_parameters_records_only(events):
