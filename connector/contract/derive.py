@@ -26,9 +26,9 @@ from typing import Any, Callable
 from .dropdowns import dropdowns
 from .folder import ConnectorFolder, OperationSpec
 from .request_builder import is_internal
-from ..swaggerdoc import lists_records
+from ..swaggerdoc import RECORD_ID_FIELDS, lists_records
 
-ID_FIELDS = ("id", "uuid", "key", "name")  # the fields `connector mock` takes a record's id from, in order
+ID_FIELDS = RECORD_ID_FIELDS  # the fields `connector mock` takes a record's id from, in order
 _PARAM = re.compile(r"^\{([^}/]+)\}$")
 
 CREATE, LIST, READ, OTHER, UPDATE, DELETE_RECORD, DELETE_COLLECTION = range(7)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qsl, quote, urlencode
 
+from ..swaggerdoc import RECORD_ID_FIELDS
 from .behaviour import ApiError, Call, lower, new_id, short
 from .jobs import json_bytes
 
@@ -67,7 +68,7 @@ class Polling:
 
 def _id_key(record: dict[str, Any]) -> str | None:
     """The key ``connector mock`` takes a record's id from (``id``, ``uuid``, ``key``, ``name``; any case)."""
-    for wanted in ("id", "uuid", "key", "name"):
+    for wanted in RECORD_ID_FIELDS:
         for k in record:
             if str(k).lower() == wanted:
                 return k
